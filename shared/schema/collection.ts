@@ -40,22 +40,78 @@ export interface CollectionDef<S extends z.ZodObject = z.ZodObject> {
 }
 
 export function defineCollection<S extends z.ZodObject>(def: CollectionDef<S>): CollectionDef<S> {
-  for (const field of def.encrypted) {
-    const flat = def.indexes.flatMap((i) => (typeof i === 'string' ? [i] : [...i]));
-    if (flat.includes(field)) {
-      throw new Error(`${def.name}: encrypted field '${field}' cannot be indexed`);
-    }
-  }
+  const problems = collectionDefinitionProblems(def);
+  if (problems.length > 0) throw new Error(`${def.name}: ${problems.join('; ')}`);
   return def;
+}
+
+/** Top-level names RxDB reserves for RxDocument members (dev-mode error SC17). */
+const RESERVED_FIELD_NAMES = new Set([
+  'collection', 'primary', 'primaryPath', 'revision', 'deleted', 'get', 'populate', 'update',
+  'modify', 'patch', 'remove', 'close', 'synced', 'toJSON', 'toMutableJSON', 'getLatest',
+]);
+
+/** The rules RxDB (and its Dexie storage) enforce, checked when a collection is defined. */
+function collectionDefinitionProblems(def: CollectionDef): string[] {
+  const problems: string[] = [];
+  const json = toRxJsonSchema(def);
+  const properties = (json.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set(json.required as string[]);
+  const indexed = [...new Set(def.indexes.flatMap((i) => (typeof i === 'string' ? [i] : [...i])))];
+  for (const field of def.encrypted) {
+    if (indexed.includes(field)) problems.push(`encrypted field '${field}' cannot be indexed`);
+    if (!(field in properties)) problems.push(`encrypted field '${field}' is not in the schema`);
+    if (field === def.primaryKey) problems.push(`the primary key cannot be encrypted`);
+  }
+  for (const field of indexed) {
+    const prop = properties[field];
+    if (!prop) {
+      problems.push(`indexed field '${field}' is not a top-level field of the schema`);
+      continue;
+    }
+    if (!required.has(field)) problems.push(`indexed field '${field}' must be required`);
+    if (prop.type === 'string' && typeof prop.maxLength !== 'number') problems.push(`indexed string '${field}' needs a maxLength`);
+    if ((prop.type === 'number' || prop.type === 'integer') && (prop.minimum === undefined || prop.maximum === undefined || prop.multipleOf === undefined)) {
+      problems.push(`indexed number '${field}' needs minimum, maximum and multipleOf`);
+    }
+    if (!['string', 'number', 'integer', 'boolean'].includes(String(prop.type))) problems.push(`indexed field '${field}' must be a string, number or boolean`);
+  }
+  for (const field of Object.keys(properties)) {
+    if (RESERVED_FIELD_NAMES.has(field)) problems.push(`field name '${field}' is reserved by RxDB`);
+    if (!/^[a-zA-Z](?:[a-zA-Z0-9_]*[a-zA-Z0-9])?$/.test(field)) problems.push(`field name '${field}' is not allowed by RxDB`);
+  }
+  if (!required.has(def.primaryKey)) problems.push(`primary key '${def.primaryKey}' must be required`);
+  if (def.scope === 'branch' && !required.has('branchId')) problems.push(`branch-scoped collections need a required branchId`);
+  if (def.writers.length === 0) problems.push('at least one writer role is needed');
+  return problems;
 }
 
 export type DocOf<D extends CollectionDef> = z.infer<D['schema']>;
 
 type JsonSchema = Record<string, unknown>;
 
-/** The RxDB JSON schema for a collection definition. */
+/** Give string enums a maxLength (their longest value): RxDB needs one on every indexed string. */
+function boundEnumStrings(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(boundEnumStrings);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = boundEnumStrings(v);
+  if (out.type === 'string' && Array.isArray(out.enum) && out.maxLength === undefined) {
+    out.maxLength = Math.max(...out.enum.map((v) => String(v).length));
+  }
+  return out;
+}
+
+/**
+ * The RxDB JSON schema for a collection definition.
+ *
+ * Properties describe the input (what a form may give); `required` lists the fields present in
+ * every stored document (zod's output), so a top-level field with a zod default (e.g. an empty
+ * `idHash`) is required and can be indexed: RxDB fills top-level `default` values on insert.
+ */
 export function toRxJsonSchema(def: CollectionDef): JsonSchema {
   const json = z.toJSONSchema(def.schema, { target: 'draft-7', io: 'input' }) as JsonSchema;
+  const output = z.toJSONSchema(def.schema, { target: 'draft-7', io: 'output' }) as JsonSchema;
   delete json.$schema;
   const schema: JsonSchema = {
     title: def.name,
@@ -63,8 +119,8 @@ export function toRxJsonSchema(def: CollectionDef): JsonSchema {
     version: def.version,
     primaryKey: def.primaryKey,
     type: 'object',
-    properties: json.properties,
-    required: json.required ?? [],
+    properties: boundEnumStrings(json.properties),
+    required: output.required ?? json.required ?? [],
     indexes: def.indexes.map((i) => (typeof i === 'string' ? i : [...i])),
   };
   if (def.encrypted.length > 0) schema.encrypted = [...def.encrypted];

@@ -1,0 +1,4 @@
+/** Electron main-process entry (bundled to dist-electron/main.cjs). */
+import { startSila } from './app';
+
+startSila();

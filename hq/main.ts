@@ -1,0 +1,60 @@
+/**
+ * `npm run hq` — start the HQ sync service.
+ *
+ * Environment:
+ *   PORT                  default 8787
+ *   HOST                  default 127.0.0.1 (set 0.0.0.0 to serve the network, behind TLS)
+ *   DATABASE_URL          postgres://… ; without it embedded PGlite is used
+ *   SILA_HQ_DATA          PGlite data directory, default ./.hq-data
+ *   SILA_ALLOWED_ORIGINS  extra browser origins, comma separated
+ *   LOG_LEVEL             default info
+ */
+import { resolve } from 'node:path';
+import { startHq } from './server';
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 8787;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`PORT must be an integer from 0 to 65535 (got '${raw}').`);
+  }
+  return n;
+}
+
+async function main() {
+  const env = process.env;
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const hq = await startHq({
+    port: parsePort(env.PORT),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    dataDir: databaseUrl ? undefined : resolve(env.SILA_HQ_DATA || './.hq-data'),
+    logLevel: env.LOG_LEVEL || 'info',
+    allowedOrigins: (env.SILA_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  });
+  process.stdout.write(`Sila HQ listening on ${hq.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`Sila HQ stopping (${signal})\n`);
+    hq.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`Sila HQ failed to stop cleanly: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Sila HQ failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

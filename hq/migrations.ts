@@ -1,0 +1,113 @@
+/**
+ * Ordered, recorded schema migrations. Each migration runs once, in its own transaction,
+ * and is recorded in `schema_migrations`; re-running on start-up is a no-op. Several HQ
+ * instances starting at once on one PostgreSQL serialise on an advisory lock.
+ *
+ * Never edit a migration that has shipped: add a new one.
+ */
+import type { Database } from './db';
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'sync_documents',
+    sql: `
+      -- Global, monotonic change sequence: every write of any document takes the next value.
+      CREATE SEQUENCE sync_change_seq AS bigint;
+
+      -- Every replicated document of every collection, stored exactly as the client sent it.
+      -- Server metadata (sequence, tombstone flag, branch, receive time) lives in columns,
+      -- never inside the document body.
+      CREATE TABLE sync_documents (
+        collection  text        NOT NULL,
+        id          text        NOT NULL,
+        seq         bigint      NOT NULL DEFAULT nextval('sync_change_seq'),
+        doc         jsonb       NOT NULL,
+        deleted     boolean     NOT NULL DEFAULT false,
+        branch_id   text,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (collection, id)
+      );
+      ALTER SEQUENCE sync_change_seq OWNED BY sync_documents.seq;
+      CREATE UNIQUE INDEX sync_documents_feed ON sync_documents (collection, seq);
+      CREATE INDEX sync_documents_branch_feed ON sync_documents (collection, branch_id, seq);
+    `,
+  },
+];
+
+/** Advisory lock key used while migrating (any constant; "sila" in ASCII). */
+const MIGRATION_LOCK = 0x73696c61;
+
+export interface MigrationResult {
+  applied: number[];
+  alreadyApplied: number[];
+}
+
+export async function runMigrations(
+  db: Database,
+  list: readonly Migration[] = migrations,
+): Promise<MigrationResult> {
+  const ids = list.map((m) => m.id);
+  for (let i = 1; i < ids.length; i++) {
+    if (ids[i]! <= ids[i - 1]!) throw new Error('Migrations must have strictly increasing ids');
+  }
+
+  // Take the lock in its own transaction so concurrent starters wait, then create the
+  // bookkeeping table (CREATE TABLE IF NOT EXISTS is not safe under concurrency without it).
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id         integer     PRIMARY KEY,
+      name       text        NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  });
+
+  const result: MigrationResult = { applied: [], alreadyApplied: [] };
+  for (const m of list) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      const { rows } = await tx.query<{ id: number; name: string }>(
+        'SELECT id, name FROM schema_migrations ORDER BY id',
+      );
+      const known = new Set(list.map((x) => x.id));
+      const newer = rows.filter((r) => !known.has(Number(r.id)));
+      if (newer.length > 0) {
+        throw new Error(
+          `The database has migrations this HQ version does not know (${newer.map((r) => r.id).join(', ')}); ` +
+            'run a newer HQ version.',
+        );
+      }
+      const recorded = rows.find((r) => Number(r.id) === m.id);
+      if (recorded) {
+        if (recorded.name !== m.name) {
+          throw new Error(`Migration ${m.id} is recorded as '${recorded.name}' but this HQ calls it '${m.name}'.`);
+        }
+        result.alreadyApplied.push(m.id);
+        return;
+      }
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+      result.applied.push(m.id);
+    });
+  }
+  return result;
+}
+
+/** Split a migration into statements (parameterised `query` runs one statement at a time).
+ *  Migrations must not contain semicolons inside literals or function bodies. */
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('--'))
+    .join('\n')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

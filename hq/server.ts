@@ -1,0 +1,331 @@
+/**
+ * The HQ sync service: RxDB's replication protocol over HTTP + Server-Sent Events, for every
+ * collection of the shared registry, on PostgreSQL (pg pool) or embedded PGlite.
+ * See shared/sync/protocol.ts for the URL layout and wire types.
+ */
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { collectionsByName, type CollectionDef } from '../shared/schema';
+import {
+  DEFAULT_PULL_BATCH_SIZE,
+  MAX_PULL_BATCH_SIZE,
+  isSyncCheckpoint,
+  type PullResponse,
+  type PushResponse,
+  type StreamMessage,
+  type SyncCheckpoint,
+} from '../shared/sync/protocol';
+import { authorize, resolveAnonymousCaller, visibleTo, type ResolveCaller } from './auth';
+import { ChangeFeed } from './changes';
+import { openDatabase, type Database } from './db';
+import { HqError, errors } from './errors';
+import { runMigrations } from './migrations';
+import { pullChanges, pushChanges, validatePushBody } from './store';
+
+export interface StartHqOptions {
+  /** 0 picks a free port. Default 8787. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** postgres://… — use a PostgreSQL server. Without it, embedded PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data directory. Without it (and without databaseUrl) PGlite runs in memory. */
+  dataDir?: string;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
+  logLevel?: string;
+  /** Extra browser origins allowed to call the HQ (added to the renderer's defaults). */
+  allowedOrigins?: string[];
+  /** Maximum request body in bytes. Default 8 MiB. */
+  bodyLimit?: number;
+  /** Auth seam (issue 6): resolves `request.caller`. Default: anonymous. */
+  resolveCaller?: ResolveCaller;
+}
+
+export interface RunningHq {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Origins of the renderer: packaged app, Vite dev server, Vite preview. */
+export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = [
+  'app://sila',
+  'http://localhost:5173',
+  'http://127.0.0.1:5173',
+  'http://localhost:4173',
+  'http://127.0.0.1:4173',
+];
+
+const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+const SSE_PING_MS = 15_000;
+const SSE_MAX_BUFFER = 8 * 1024 * 1024;
+
+export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const allowedOrigins = new Set([...DEFAULT_ALLOWED_ORIGINS, ...(opts.allowedOrigins ?? [])]);
+  const resolveCaller = opts.resolveCaller ?? resolveAnonymousCaller;
+
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info' },
+    bodyLimit,
+    requestTimeout: 30_000, // the whole request must arrive within 30 s
+    connectionTimeout: 0, // SSE connections stay open; idle ones are pinged
+    keepAliveTimeout: 10_000,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+
+  const db = await openDatabase({
+    databaseUrl: opts.databaseUrl,
+    dataDir: opts.dataDir,
+    onError: (err, where) => app.log.error({ err, where }, 'database connection error'),
+  });
+  let feed: ChangeFeed | null = null;
+  try {
+    const migrated = await runMigrations(db);
+    app.log.info({ applied: migrated.applied, database: db.kind }, 'database ready');
+    feed = new ChangeFeed(db, (err) => app.log.error({ err }, 'change feed error'));
+    await feed.start();
+    registerRoutes(app, db, feed, { allowedOrigins, resolveCaller, bodyLimit });
+    await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
+  } catch (err) {
+    await app.close().catch(() => {});
+    await feed?.stop().catch(() => {});
+    await db.close().catch(() => {});
+    throw err;
+  }
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 8787);
+  const host = opts.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  let closing: Promise<void> | null = null;
+  const runningFeed = feed;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await runningFeed.stop();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+interface RouteOptions {
+  allowedOrigins: Set<string>;
+  resolveCaller: ResolveCaller;
+  bodyLimit: number;
+}
+
+function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o: RouteOptions) {
+  const streams = new Set<ServerResponse>();
+
+  app.decorateRequest('caller', null as never);
+
+  // CORS for the renderer's origins only (no wildcard). Requests from other browser origins
+  // are refused outright; non-browser clients (no Origin header) pass.
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      if (!o.allowedOrigins.has(origin)) throw errors.forbiddenOrigin(origin);
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+      if (request.method === 'OPTIONS') {
+        reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+        reply.header('access-control-allow-headers', 'content-type, authorization');
+        reply.header('access-control-max-age', '600');
+        return reply.code(204).send();
+      }
+    }
+    // Auth seam (issue 6): every request gets a resolved caller before its handler runs.
+    request.caller = await o.resolveCaller(request);
+  });
+
+  app.setErrorHandler((error: FastifyError | HqError, request, reply) => {
+    const hq = toHqError(error, o.bodyLimit);
+    if (hq.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: hq.code, message: hq.message }, 'request rejected');
+    return reply.code(hq.statusCode).type('application/json').send(hq.toBody());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'OPTIONS') return reply.code(204).send();
+    const e = errors.notFound(request.method, request.url.split('?')[0] ?? '');
+    return reply.code(e.statusCode).send(e.toBody());
+  });
+
+  app.addHook('preClose', async () => {
+    for (const res of streams) res.end();
+    streams.clear();
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/ready', async (_request, reply) => {
+    try {
+      await withTimeout(db.query('SELECT 1'), 3_000);
+      return { status: 'ready', database: db.kind };
+    } catch (err) {
+      app.log.warn({ err }, 'database not reachable');
+      const e = errors.notReady();
+      return reply.code(e.statusCode).send(e.toBody());
+    }
+  });
+
+  const collectionOf = (request: FastifyRequest): CollectionDef => {
+    const name = (request.params as { collection?: string }).collection ?? '';
+    const def = collectionsByName.get(name);
+    if (!def) throw errors.unknownCollection(name);
+    return def;
+  };
+
+  const pull = async (def: CollectionDef, request: FastifyRequest, input: { checkpoint: SyncCheckpoint | null; batchSize: number }) => {
+    authorize(request.caller, def, 'pull');
+    const result: PullResponse = await pullChanges(db, def, input.checkpoint, input.batchSize, (row) =>
+      visibleTo(request.caller, def, row),
+    );
+    return result;
+  };
+
+  app.get('/sync/:collection/pull', async (request) => {
+    const def = collectionOf(request);
+    return pull(def, request, parsePullQuery(request.query as Record<string, unknown>));
+  });
+
+  app.post('/sync/:collection/pull', async (request) => {
+    const def = collectionOf(request);
+    return pull(def, request, parsePullBody(request.body));
+  });
+
+  app.post('/sync/:collection/push', async (request) => {
+    const def = collectionOf(request);
+    authorize(request.caller, def, 'push');
+    const rows = validatePushBody(def, request.body);
+    const outcome = await pushChanges(db, def, rows);
+    request.log.info(
+      { collection: def.name, rows: rows.length, written: outcome.written, conflicts: outcome.conflicts.length },
+      'push',
+    );
+    const response: PushResponse = outcome.conflicts;
+    return response;
+  });
+
+  app.get('/sync/:collection/stream', (request, reply: FastifyReply) => {
+    const def = collectionOf(request);
+    authorize(request.caller, def, 'stream');
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    streams.add(res);
+    const write = (chunk: string) => {
+      if (res.writableEnded || res.destroyed) return;
+      // A client that stops reading is dropped; it reconnects and resyncs from its checkpoint.
+      if (res.writableLength > SSE_MAX_BUFFER) {
+        res.destroy();
+        return;
+      }
+      res.write(chunk);
+    };
+    const unsubscribe = feed.subscribe(def, {
+      send: (message: StreamMessage) => write(`data: ${JSON.stringify(message)}\n\n`),
+      visible: (row) => visibleTo(request.caller, def, row),
+    });
+    const ping = setInterval(() => write(': ping\n\n'), SSE_PING_MS);
+    const cleanup = () => {
+      clearInterval(ping);
+      unsubscribe();
+      streams.delete(res);
+    };
+    res.on('close', cleanup);
+    request.log.info({ collection: def.name }, 'stream opened');
+  });
+}
+
+function toHqError(error: unknown, bodyLimit: number): HqError {
+  if (error instanceof HqError) return error;
+  const e = error as Partial<FastifyError> & { code?: string };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413) return errors.payloadTooLarge(bodyLimit);
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415) return errors.unsupportedMediaType();
+  if (e.code === '57014') return errors.timeout(); // PostgreSQL statement_timeout
+  if (e.code === '22P05' || e.code === '22021') {
+    return errors.malformed('The request contains text PostgreSQL cannot store (e.g. a NUL character).');
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    // Fastify's own client errors (invalid JSON, empty body, bad content length…).
+    return errors.malformed(`Malformed request: ${e.message ?? 'bad request'}`);
+  }
+  return errors.internal();
+}
+
+function badPull(message: string): HqError {
+  return errors.malformed(message);
+}
+
+function parseBatchSize(raw: unknown): number {
+  if (raw === undefined || raw === null || raw === '') return DEFAULT_PULL_BATCH_SIZE;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PULL_BATCH_SIZE) {
+    throw badPull(`batchSize must be an integer from 1 to ${MAX_PULL_BATCH_SIZE}.`);
+  }
+  return n;
+}
+
+function parseCheckpoint(raw: unknown): SyncCheckpoint | null {
+  if (raw === undefined || raw === null) return null;
+  if (!isSyncCheckpoint(raw)) throw badPull('checkpoint must be null or { id: string, seq: non-negative integer }.');
+  return { id: raw.id, seq: raw.seq };
+}
+
+/** GET ?seq=&id=&batchSize= (or ?checkpoint=<JSON>&batchSize=). No seq means "from the start". */
+export function parsePullQuery(query: Record<string, unknown>): { checkpoint: SyncCheckpoint | null; batchSize: number } {
+  const batchSize = parseBatchSize(query.batchSize);
+  if (typeof query.checkpoint === 'string' && query.checkpoint !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(query.checkpoint);
+    } catch {
+      throw badPull('checkpoint must be JSON.');
+    }
+    return { checkpoint: parseCheckpoint(parsed), batchSize };
+  }
+  if (query.seq === undefined || query.seq === '') return { checkpoint: null, batchSize };
+  if (typeof query.seq !== 'string' || !/^\d{1,15}$/.test(query.seq)) {
+    throw badPull('seq must be a non-negative integer.');
+  }
+  const id = typeof query.id === 'string' ? query.id : '';
+  return { checkpoint: { id, seq: Number(query.seq) }, batchSize };
+}
+
+export function parsePullBody(body: unknown): { checkpoint: SyncCheckpoint | null; batchSize: number } {
+  if (body === undefined || body === null) return { checkpoint: null, batchSize: DEFAULT_PULL_BATCH_SIZE };
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw badPull('The pull body must be an object { checkpoint, batchSize }.');
+  }
+  const b = body as Record<string, unknown>;
+  return { checkpoint: parseCheckpoint(b.checkpoint), batchSize: parseBatchSize(b.batchSize) };
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}

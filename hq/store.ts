@@ -1,0 +1,198 @@
+/**
+ * The replication store: pull by server sequence, push with compare-and-set conflict
+ * detection. Generic over every collection of the shared registry (one table, keyed by
+ * collection name). Documents are stored exactly as received; server metadata in columns.
+ */
+import { validateDocument, type CollectionDef } from '../shared/schema';
+import {
+  MAX_PUSH_ROWS,
+  jsonDeepEqual,
+  type InvalidDocumentDetails,
+  type PullResponse,
+  type PushRow,
+  type SyncCheckpoint,
+  type SyncDocument,
+} from '../shared/sync/protocol';
+import type { Database, Queryable } from './db';
+import { errors } from './errors';
+
+/** NOTIFY channel for "documents of a collection changed"; payload `{"collection","seq"}`. */
+export const CHANGES_CHANNEL = 'sila_sync_changes';
+
+export interface StoredRow {
+  id: string;
+  seq: number;
+  doc: SyncDocument;
+  branchId: string | null;
+}
+
+interface DbRow {
+  id: string;
+  seq: number | string;
+  doc: SyncDocument | string;
+  branch_id: string | null;
+}
+
+function toStoredRow(r: DbRow): StoredRow {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    doc: typeof r.doc === 'string' ? (JSON.parse(r.doc) as SyncDocument) : r.doc,
+    branchId: r.branch_id,
+  };
+}
+
+/** Rows of `collection` with seq greater than `afterSeq`, in seq order. */
+export async function readChanges(
+  db: Queryable,
+  collection: string,
+  afterSeq: number,
+  limit: number,
+): Promise<StoredRow[]> {
+  const { rows } = await db.query<DbRow>(
+    `SELECT id, seq, doc, branch_id FROM sync_documents
+      WHERE collection = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    [collection, afterSeq, limit],
+  );
+  return rows.map(toStoredRow);
+}
+
+export async function pullChanges(
+  db: Queryable,
+  def: CollectionDef,
+  checkpoint: SyncCheckpoint | null,
+  batchSize: number,
+  visible: (row: StoredRow) => boolean = () => true,
+): Promise<PullResponse> {
+  const rows = await readChanges(db, def.name, checkpoint?.seq ?? 0, batchSize);
+  const last = rows[rows.length - 1];
+  if (!last) return { documents: [], checkpoint };
+  // The checkpoint advances past filtered-out rows too, so a filtered feed still progresses.
+  return {
+    documents: rows.filter(visible).map((r) => r.doc),
+    checkpoint: { id: last.id, seq: last.seq },
+  };
+}
+
+export async function currentMaxSeq(db: Queryable, collection: string): Promise<number> {
+  const { rows } = await db.query<{ max: number | string | null }>(
+    'SELECT max(seq) AS max FROM sync_documents WHERE collection = $1',
+    [collection],
+  );
+  return Number(rows[0]?.max ?? 0);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Check a whole push body before anything is written. Throws an HqError (400) naming the
+ * first bad row: its index, document id, and the offending field paths with reasons.
+ */
+export function validatePushBody(def: CollectionDef, body: unknown): PushRow[] {
+  if (!Array.isArray(body)) {
+    throw errors.malformed('The push body must be a JSON array of { newDocumentState, assumedMasterState? } rows.');
+  }
+  if (body.length > MAX_PUSH_ROWS) {
+    throw errors.malformed(`At most ${MAX_PUSH_ROWS} rows per push (got ${body.length}).`, {
+      maxRows: MAX_PUSH_ROWS,
+    });
+  }
+  body.forEach((row: unknown, index) => {
+    const fail = (documentId: string | null, issues: InvalidDocumentDetails['issues']) => {
+      throw errors.invalidDocument({ index, documentId, issues });
+    };
+    if (!isPlainObject(row)) return fail(null, [{ path: '', message: 'row must be an object' }]);
+    const extra = Object.keys(row).filter((k) => k !== 'newDocumentState' && k !== 'assumedMasterState');
+    if (extra.length > 0) {
+      return fail(null, extra.map((k) => ({ path: k, message: 'unknown row field' })));
+    }
+    const doc = row.newDocumentState;
+    if (!isPlainObject(doc)) {
+      return fail(null, [{ path: 'newDocumentState', message: 'newDocumentState must be an object' }]);
+    }
+    const documentId = typeof doc.id === 'string' ? doc.id : null;
+    if (typeof doc._deleted !== 'boolean') {
+      return fail(documentId, [{ path: '_deleted', message: '_deleted must be true or false' }]);
+    }
+    const result = validateDocument(def, doc);
+    if (!result.ok) return fail(documentId, result.issues);
+    const assumed = row.assumedMasterState;
+    if (assumed !== undefined && assumed !== null) {
+      if (!isPlainObject(assumed)) {
+        return fail(documentId, [{ path: 'assumedMasterState', message: 'assumedMasterState must be an object or absent' }]);
+      }
+      if (assumed.id !== doc.id) {
+        return fail(documentId, [{ path: 'assumedMasterState.id', message: 'assumedMasterState.id must equal newDocumentState.id' }]);
+      }
+    }
+  });
+  return body as PushRow[];
+}
+
+export interface PushOutcome {
+  conflicts: SyncDocument[];
+  written: number;
+  lastSeq: number | null;
+}
+
+/**
+ * Apply validated rows in ONE transaction. A row is written only when `assumedMasterState`
+ * deep-equals the stored document (or, for a document the server does not have, always:
+ * an absent assumed state means insert). Otherwise the stored master is returned as a
+ * conflict and nothing is written for that row.
+ *
+ * Writers of one collection serialise on an advisory transaction lock, so sequence values
+ * become visible in the order they were assigned: a puller can never see seq N+1 committed
+ * while seq N is still in flight (which would skip N forever).
+ */
+export async function pushChanges(db: Database, def: CollectionDef, rows: PushRow[]): Promise<PushOutcome> {
+  if (rows.length === 0) return { conflicts: [], written: 0, lastSeq: null };
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sila.sync:${def.name}`]);
+    const ids = [...new Set(rows.map((r) => r.newDocumentState.id))];
+    const { rows: current } = await tx.query<{ id: string; doc: SyncDocument | string }>(
+      'SELECT id, doc FROM sync_documents WHERE collection = $1 AND id = ANY($2::text[])',
+      [def.name, ids],
+    );
+    const master = new Map<string, SyncDocument>(
+      current.map((r) => [r.id, typeof r.doc === 'string' ? (JSON.parse(r.doc) as SyncDocument) : r.doc]),
+    );
+
+    const conflicts: SyncDocument[] = [];
+    let written = 0;
+    let lastSeq: number | null = null;
+    for (const row of rows) {
+      const doc = row.newDocumentState;
+      const stored = master.get(doc.id);
+      const assumed = row.assumedMasterState ?? undefined;
+      if (stored && (assumed === undefined || !jsonDeepEqual(stored, assumed))) {
+        conflicts.push(stored);
+        continue;
+      }
+      const branchId = def.scope === 'branch' && typeof doc.branchId === 'string' ? doc.branchId : null;
+      const { rows: out } = await tx.query<{ seq: number | string }>(
+        `INSERT INTO sync_documents (collection, id, doc, deleted, branch_id)
+              VALUES ($1, $2, $3::jsonb, $4, $5)
+         ON CONFLICT (collection, id) DO UPDATE
+              SET doc = EXCLUDED.doc, deleted = EXCLUDED.deleted, branch_id = EXCLUDED.branch_id,
+                  seq = nextval('sync_change_seq'), received_at = now()
+         RETURNING seq`,
+        [def.name, doc.id, JSON.stringify(doc), doc._deleted === true, branchId],
+      );
+      lastSeq = Number(out[0]?.seq);
+      // Later rows of the same batch for the same id compare against this new state.
+      master.set(doc.id, JSON.parse(JSON.stringify(doc)) as SyncDocument);
+      written++;
+    }
+    if (written > 0) {
+      // Delivered to every listening HQ instance when (and only if) the transaction commits.
+      await tx.query('SELECT pg_notify($1, $2)', [
+        CHANGES_CHANNEL,
+        JSON.stringify({ collection: def.name, seq: lastSeq }),
+      ]);
+    }
+    return { conflicts, written, lastSeq };
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * The laptop's local store: one RxDB database per window, Dexie storage on IndexedDB,
+ * with every collection from the shared registry. Opened once (see `openDatabase`).
+ */
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { collections, toRxJsonSchema, type Beneficiary } from '../../../shared/schema';
+
+export const databaseName = 'sila';
+
+export type SilaCollections = {
+  beneficiaries: RxCollection<Beneficiary>;
+} & Record<string, RxCollection>;
+
+export type SilaDatabase = RxDatabase<SilaCollections>;
+
+addRxPlugin(RxDBLeaderElectionPlugin);
+
+export interface OpenDatabaseOptions {
+  /** Storage override for tests (e.g. Dexie with fake-indexeddb in Node). */
+  storage?: RxStorage<unknown, unknown>;
+  name?: string;
+}
+
+async function createStorage(override?: RxStorage<unknown, unknown>): Promise<RxStorage<unknown, unknown>> {
+  const storage = override ?? getRxStorageDexie();
+  if (import.meta.env.DEV) {
+    // Development only: schema checks and document validation. Vite drops this branch (and
+    // the dev-mode plugin, which loads a page from rxdb.info) from production builds.
+    const [{ RxDBDevModePlugin }, { wrappedValidateAjvStorage }] = await Promise.all([
+      import('rxdb/plugins/dev-mode'),
+      import('rxdb/plugins/validate-ajv'),
+    ]);
+    addRxPlugin(RxDBDevModePlugin);
+    return wrappedValidateAjvStorage({ storage });
+  }
+  return storage;
+}
+
+/** Opens the database and adds every registered collection (at most 12; see shared/schema). */
+export async function createDatabase(options: OpenDatabaseOptions = {}): Promise<SilaDatabase> {
+  const db = await createRxDatabase<SilaCollections>({
+    name: options.name ?? databaseName,
+    storage: await createStorage(options.storage),
+    multiInstance: true, // several windows of one profile share the data; one leader replicates
+    eventReduce: true,
+    closeDuplicates: true,
+  });
+  const toAdd: Record<string, { schema: RxJsonSchema<Record<string, unknown>> }> = {};
+  for (const def of collections) {
+    toAdd[def.name] = { schema: toRxJsonSchema(def) as unknown as RxJsonSchema<Record<string, unknown>> };
+  }
+  await db.addCollections(toAdd);
+  return db;
+}
+
+let opening: Promise<SilaDatabase> | null = null;
+
+/** The window's database, opened on first use. */
+export function openDatabase(): Promise<SilaDatabase> {
+  opening ??= createDatabase().catch((err: unknown) => {
+    opening = null; // allow a retry after e.g. a blocked upgrade
+    throw err;
+  });
+  return opening;
+}

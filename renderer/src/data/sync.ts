@@ -1,0 +1,154 @@
+/**
+ * Replication of every local collection to HQ (shared/sync/client), in the leader window only.
+ * Reports status into the session store (phase, last sync, errors) and marks the records it
+ * sees going to or coming from HQ, for the per-record sync badge.
+ */
+import { combineLatest, distinctUntilChanged, map, type Subscription } from 'rxjs';
+import type { RxCollection } from 'rxdb';
+import { startCollectionReplication, type CollectionReplication, type StartCollectionReplicationOptions } from '../../../shared/sync/client';
+import { useSession } from '../state/session';
+import { useSyncMarks } from '../state/syncMarks';
+import type { SilaDatabase } from './database';
+
+export interface SyncController {
+  /** Starts once the window holds leadership; follows HQ URL changes from the settings. */
+  attach(db: SilaDatabase): void;
+  /** Cancels and starts again (the "retry now" button; also after going back online). */
+  restart(): void;
+  stop(): Promise<void>;
+}
+
+type Start = (opts: StartCollectionReplicationOptions<unknown>) => CollectionReplication<unknown>;
+
+export interface SyncControllerOptions {
+  start?: Start;
+  /** How long to wait for leadership before saying another window syncs. */
+  followerAfterMs?: number;
+  win?: Window;
+}
+
+function hasIdAndTime(doc: unknown): doc is { id: string; updatedAt: string } {
+  if (!doc || typeof doc !== 'object') return false;
+  const d = doc as Record<string, unknown>;
+  return typeof d.id === 'string' && typeof d.updatedAt === 'string';
+}
+
+export function createSyncController(options: SyncControllerOptions = {}): SyncController {
+  const start: Start = options.start ?? ((opts) => startCollectionReplication(opts));
+  const win = options.win ?? window;
+  const session = useSession;
+  let db: SilaDatabase | null = null;
+  let isLeader = false;
+  let generation = 0;
+  let replications: CollectionReplication<unknown>[] = [];
+  let subscriptions: Subscription[] = [];
+  let unsubscribeSession: (() => void) | null = null;
+
+  async function teardown(): Promise<void> {
+    const current = replications;
+    replications = [];
+    for (const s of subscriptions) s.unsubscribe();
+    subscriptions = [];
+    await Promise.allSettled(current.map((r) => r.cancel()));
+  }
+
+  function run(): void {
+    if (!db || !isLeader) return;
+    const gen = ++generation;
+    const database = db;
+    void teardown().then(() => {
+      if (gen !== generation) return; // a newer restart won
+      const { hqUrl } = session.getState();
+      session.getState().setSyncPhase('starting');
+      const started = Object.values(database.collections).map((collection) => ({
+        name: collection.name,
+        replication: start({ collection: collection as RxCollection<unknown>, hqUrl, waitForLeadership: false }),
+      }));
+      replications = started.map((s) => s.replication);
+
+      let cycleStartedAt: string | null = null;
+      let cycleFailed = false;
+
+      for (const { name, replication } of started) {
+        subscriptions.push(
+          replication.error$.subscribe((problem) => {
+            cycleFailed = true;
+            session.getState().addSyncError({
+              at: problem.at,
+              collection: name,
+              code: problem.code,
+              messageAr: problem.messageAr,
+              messageEn: problem.message,
+            });
+          }),
+          replication.replicationState.received$.subscribe((doc) => {
+            if (hasIdAndTime(doc)) useSyncMarks.getState().markSeen([doc]);
+          }),
+          replication.replicationState.sent$.subscribe((doc) => {
+            if (hasIdAndTime(doc)) useSyncMarks.getState().markSeen([doc]);
+          }),
+        );
+      }
+
+      subscriptions.push(
+        combineLatest(replications.map((r) => r.status$.pipe(map((s) => s.online))))
+          .pipe(
+            map((all) => all.every(Boolean)),
+            distinctUntilChanged(),
+          )
+          .subscribe((reachable) => session.getState().setHqReachable(reachable)),
+        // A cycle runs while any collection is busy. When all are idle and nothing failed since
+        // the cycle began, everything written before that moment is at HQ.
+        combineLatest(replications.map((r) => r.replicationState.active$))
+          .pipe(
+            map((all) => all.some(Boolean)),
+            distinctUntilChanged(),
+          )
+          .subscribe((active) => {
+            const state = session.getState();
+            if (active) {
+              cycleStartedAt = new Date().toISOString();
+              cycleFailed = false;
+              if (state.sync.phase !== 'error') state.setSyncPhase('active');
+            } else if (cycleStartedAt && !cycleFailed) {
+              state.markInSync(cycleStartedAt);
+            }
+          }),
+      );
+    });
+  }
+
+  return {
+    attach(database) {
+      if (db) return;
+      db = database;
+      session.getState().setSyncPhase('starting');
+      const followerTimer = win.setTimeout(() => {
+        if (!isLeader) session.getState().setSyncPhase('follower');
+      }, options.followerAfterMs ?? 3_000);
+      database.waitForLeadership().then(
+        () => {
+          win.clearTimeout(followerTimer);
+          isLeader = true;
+          run();
+        },
+        (err: unknown) => console.error('leader election failed', err),
+      );
+      unsubscribeSession = session.subscribe((state, previous) => {
+        if (state.hqUrl !== previous.hqUrl) run();
+      });
+      win.addEventListener('online', () => {
+        session.getState().setOnline(true);
+        for (const r of replications) r.reSync();
+      });
+      win.addEventListener('offline', () => session.getState().setOnline(false));
+    },
+    restart: run,
+    async stop() {
+      generation++;
+      unsubscribeSession?.();
+      unsubscribeSession = null;
+      await teardown();
+    },
+  };
+}

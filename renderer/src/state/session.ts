@@ -1,0 +1,122 @@
+/**
+ * Session and UI state only (locale, device settings, sync status). No business rules live
+ * here: records are in RxDB, rules are in shared/.
+ */
+import { create } from 'zustand';
+import { persist, createJSONStorage } from 'zustand/middleware';
+import { defaultLocale, isLocale, type Locale } from '../i18n';
+
+export const defaultHqUrl = 'http://127.0.0.1:8787';
+export const defaultBranchId = 'main';
+
+export type SyncPhase =
+  | 'idle' // not started (no database yet, or stopped)
+  | 'starting' // waiting for leadership / first contact
+  | 'active' // a push or pull is running
+  | 'inSync' // the last cycle finished without error
+  | 'error' // the last attempt failed; the replication retries on its own
+  | 'follower' // another window of this profile is the leader and replicates
+  | 'unavailable'; // this build has no sync client
+
+export interface SyncError {
+  at: string;
+  collection: string;
+  /** HQ error code, NETWORK, HTTP_<status>, … (from shared/sync/client). */
+  code: string;
+  messageAr: string;
+  messageEn: string;
+}
+
+export interface SyncStatus {
+  phase: SyncPhase;
+  /** ISO time of the last cycle that finished in sync (this device's clock, display only). */
+  lastSyncAt: string | null;
+  /** Newest first, at most `maxSyncErrors`. */
+  errors: SyncError[];
+}
+
+export const maxSyncErrors = 20;
+
+export interface SessionState {
+  locale: Locale;
+  hqUrl: string;
+  branchId: string;
+  /** The browser's own network state (navigator.onLine). */
+  online: boolean;
+  /** Whether the last request to HQ got an answer; null before the first attempt. */
+  hqReachable: boolean | null;
+  sync: SyncStatus;
+  setLocale(locale: Locale): void;
+  setSettings(settings: { hqUrl: string; branchId: string }): void;
+  setOnline(online: boolean): void;
+  setHqReachable(reachable: boolean | null): void;
+  setSyncPhase(phase: SyncPhase): void;
+  markInSync(at: string): void;
+  addSyncError(error: SyncError): void;
+}
+
+const initialSync: SyncStatus = { phase: 'idle', lastSyncAt: null, errors: [] };
+
+export const useSession = create<SessionState>()(
+  persist(
+    (set) => ({
+      locale: defaultLocale,
+      hqUrl: defaultHqUrl,
+      branchId: defaultBranchId,
+      online: typeof navigator === 'undefined' ? true : navigator.onLine,
+      hqReachable: null,
+      sync: initialSync,
+      setLocale: (locale) => set({ locale }),
+      setSettings: ({ hqUrl, branchId }) =>
+        set((s) =>
+          // Another HQ has none of this device's records yet: nothing counts as synced until it answers.
+          hqUrl === s.hqUrl ? { branchId } : { hqUrl, branchId, hqReachable: null, sync: { phase: s.sync.phase, lastSyncAt: null, errors: [] } },
+        ),
+      setOnline: (online) => set({ online }),
+      setHqReachable: (hqReachable) => set({ hqReachable }),
+      setSyncPhase: (phase) => set((s) => ({ sync: { ...s.sync, phase } })),
+      markInSync: (at) => set((s) => ({ sync: { ...s.sync, phase: 'inSync', lastSyncAt: at } })),
+      addSyncError: (error) =>
+        set((s) => ({
+          sync: { ...s.sync, phase: 'error', errors: [error, ...s.sync.errors].slice(0, maxSyncErrors) },
+        })),
+    }),
+    {
+      name: 'sila.session',
+      version: 1,
+      storage: createJSONStorage(() => localStorage),
+      // Only device settings persist; sync status is per session. lastSyncAt is kept so the sync
+      // screen can say when this device last reached HQ even after a restart.
+      partialize: (s) => ({ locale: s.locale, hqUrl: s.hqUrl, branchId: s.branchId, sync: { ...initialSync, lastSyncAt: s.sync.lastSyncAt } }),
+      merge: (persisted, current) => {
+        const p = (persisted ?? {}) as Partial<SessionState>;
+        return {
+          ...current,
+          locale: isLocale(p.locale) ? p.locale : current.locale,
+          hqUrl: typeof p.hqUrl === 'string' && p.hqUrl ? p.hqUrl : current.hqUrl,
+          branchId: typeof p.branchId === 'string' && p.branchId ? p.branchId : current.branchId,
+          sync: { ...current.sync, lastSyncAt: typeof p.sync?.lastSyncAt === 'string' ? p.sync.lastSyncAt : null },
+        };
+      },
+    },
+  ),
+);
+
+/** Settings validation (device configuration, not a business rule). */
+export function isValidHqUrl(value: string): boolean {
+  try {
+    const url = new URL(value.trim());
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+export function isValidBranchId(value: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(value.trim());
+}
+
+/** HQ base URL without a trailing slash. */
+export function normaliseHqUrl(value: string): string {
+  return value.trim().replace(/\/+$/, '');
+}

@@ -1,0 +1,3 @@
+export * from './conditions';
+export type * from './facts';
+export * from './evaluate';

@@ -1,0 +1,481 @@
+/**
+ * Client side of the HQ replication, platform-free: used by the renderer (browser/Electron)
+ * and by Node tests. Wraps RxDB's `replicateRxCollection` with a pull handler and a push
+ * handler over `fetch`, and a live stream read as Server-Sent Events from a fetch
+ * ReadableStream (no EventSource: Node 20 lacks it, and fetch lets us send auth headers).
+ */
+import { BehaviorSubject, Subject, type Observable, type Subscription } from 'rxjs';
+import type {
+  RxCollection,
+  RxReplicationPullStreamItem,
+  RxReplicationWriteToMasterRow,
+  WithDeleted,
+} from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import type { RxReplicationConflict } from 'rxdb';
+import { collectionsByName, validateDocument } from '../schema';
+import {
+  DEFAULT_PULL_BATCH_SIZE,
+  isSyncCheckpoint,
+  syncPaths,
+  type ErrorBody,
+  type PullResponse,
+  type PushRow,
+  type StreamMessage,
+  type SyncCheckpoint,
+  type SyncDocument,
+} from './protocol';
+
+export type SyncSource = 'pull' | 'push' | 'stream' | 'replication';
+
+/** Something that went wrong while syncing; `messageAr` is for the user. */
+export interface SyncProblem {
+  source: SyncSource;
+  /** HQ error code (e.g. INVALID_DOCUMENT), NETWORK, HTTP_<status>, INVALID_PULLED_DOCUMENT, or an RxDB code. */
+  code: string;
+  message: string;
+  messageAr: string;
+  /** HTTP status when the HQ answered. */
+  status: number | null;
+  details?: unknown;
+  /** ISO time. */
+  at: string;
+  cause?: unknown;
+}
+
+export interface ReplicationStatus {
+  /** The last request to HQ got an answer (false after a network failure or a 5xx). */
+  online: boolean;
+  /** The live change stream is connected. */
+  streamConnected: boolean;
+  /** ISO time of the last successful pull or push. */
+  lastSyncAt: string | null;
+  lastProblem: SyncProblem | null;
+}
+
+export class SyncRequestError extends Error {
+  constructor(
+    readonly source: SyncSource,
+    readonly code: string,
+    message: string,
+    readonly messageAr: string,
+    readonly status: number | null,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'SyncRequestError';
+  }
+}
+
+export interface StartCollectionReplicationOptions<T> {
+  collection: RxCollection<T>;
+  /** HQ base URL, e.g. http://127.0.0.1:8787 (a path prefix is kept). */
+  hqUrl: string;
+  fetch?: typeof fetch;
+  /** Keep replicating (stream + retries). Default true. false = one catch-up, then stop. */
+  live?: boolean;
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+  /** Wait before retrying a failed pull/push (RxDB's retryTime). Default 5000 ms. */
+  retryTime?: number;
+  /** Stream reconnect backoff. Defaults 500 ms doubling up to 30 s, with jitter. */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Reconnect the stream when nothing (not even a ping) arrives for this long. Default 45 s. */
+  heartbeatTimeoutMs?: number;
+  /** Default `sila-hq:<hqUrl>:<collection>`; change it to restart replication from zero. */
+  replicationIdentifier?: string;
+  /** Extra request headers, e.g. the session token (issue 6). Called for every request. */
+  headers?: () => Record<string, string> | Promise<Record<string, string>>;
+  /** Only the leader tab replicates. Default true (RxDB's default). */
+  waitForLeadership?: boolean;
+  autoStart?: boolean;
+  /** Validate pulled documents with the shared schema; invalid ones are skipped and reported
+   *  on error$. Default true (when the collection is in the registry). */
+  validatePulled?: boolean;
+}
+
+export interface CollectionReplication<T> {
+  readonly replicationState: RxReplicationState<T, SyncCheckpoint>;
+  /** Failed requests, stream drops, rejected pulled documents and RxDB replication errors. */
+  readonly error$: Observable<SyncProblem>;
+  /** Conflicts reported by HQ on push, with the conflict handler's resolution. */
+  readonly conflict$: Observable<RxReplicationConflict<T>>;
+  readonly status$: Observable<ReplicationStatus>;
+  readonly status: ReplicationStatus;
+  awaitInSync(): Promise<true>;
+  /** Force a pull from the current checkpoint. */
+  reSync(): void;
+  cancel(): Promise<void>;
+}
+
+const NETWORK_AR = 'تعذّر الاتصال بالخادم المركزي. بياناتك محفوظة على جهازك وستُزامن تلقائيًا عند عودة الاتصال.';
+const BAD_RESPONSE_AR = 'ردّ الخادم المركزي بصيغة غير متوقعة. حدّث التطبيق، وإن تكرر الخطأ فتواصل مع مدير النظام.';
+const INVALID_PULLED_AR =
+  'وصل من الخادم المركزي سجل لا يطابق هذا الإصدار من التطبيق فلم يُحفظ على جهازك. حدّث التطبيق ثم أعد المزامنة.';
+const REPLICATION_AR = 'تعثّرت المزامنة مع الخادم المركزي وستُعاد المحاولة تلقائيًا. إن تكرر ذلك فتواصل مع مدير النظام.';
+
+function nowIso() {
+  return new Date().toISOString();
+}
+
+function isErrorBody(v: unknown): v is ErrorBody {
+  if (!v || typeof v !== 'object') return false;
+  const e = (v as { error?: unknown }).error;
+  return !!e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string';
+}
+
+async function errorFromResponse(res: Response, source: SyncSource): Promise<SyncRequestError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON (a proxy's HTML page, …)
+  }
+  if (isErrorBody(body)) {
+    const e = body.error;
+    return new SyncRequestError(source, e.code, e.message, e.messageAr, res.status, e.details);
+  }
+  return new SyncRequestError(source, `HTTP_${res.status}`, `HQ answered HTTP ${res.status}`, BAD_RESPONSE_AR, res.status);
+}
+
+export function startCollectionReplication<T>(
+  opts: StartCollectionReplicationOptions<T>,
+): CollectionReplication<T> {
+  const collection = opts.collection;
+  const fetchFn: typeof fetch = opts.fetch ?? ((input, init) => fetch(input, init));
+  const base = opts.hqUrl.replace(/\/+$/, '');
+  const paths = syncPaths(collection.name);
+  const live = opts.live ?? true;
+  const def = opts.validatePulled === false ? undefined : collectionsByName.get(collection.name);
+  const initialDelay = opts.reconnect?.initialDelayMs ?? 500;
+  const maxDelay = opts.reconnect?.maxDelayMs ?? 30_000;
+  const heartbeatTimeout = opts.heartbeatTimeoutMs ?? 45_000;
+
+  const errorSubject = new Subject<SyncProblem>();
+  const status = new BehaviorSubject<ReplicationStatus>({
+    online: false,
+    streamConnected: false,
+    lastSyncAt: null,
+    lastProblem: null,
+  });
+  const setStatus = (patch: Partial<ReplicationStatus>) => status.next({ ...status.value, ...patch });
+  /** Errors we already reported; RxDB re-emits them wrapped, we do not report twice. */
+  const reported = new WeakSet<object>();
+
+  const report = (problem: SyncProblem) => {
+    setStatus({ lastProblem: problem });
+    errorSubject.next(problem);
+  };
+  const reportError = (err: unknown, source: SyncSource) => {
+    if (err && typeof err === 'object') reported.add(err);
+    if (err instanceof SyncRequestError) {
+      report({
+        source,
+        code: err.code,
+        message: err.message,
+        messageAr: err.messageAr,
+        status: err.status,
+        details: err.details,
+        at: nowIso(),
+        cause: err,
+      });
+      // An answer (even 4xx) proves HQ is reachable; a 5xx means it is not usable.
+      setStatus({ online: err.status !== null && err.status < 500 });
+    } else {
+      report({
+        source,
+        code: 'NETWORK',
+        message: err instanceof Error ? err.message : String(err),
+        messageAr: NETWORK_AR,
+        status: null,
+        at: nowIso(),
+        cause: err,
+      });
+      setStatus({ online: false });
+    }
+  };
+
+  const requestHeaders = async (extra: Record<string, string>) => ({
+    ...(opts.headers ? await opts.headers() : {}),
+    ...extra,
+  });
+
+  /** Keep only documents that pass the shared schema; report the others. */
+  const acceptPulled = (docs: unknown[], source: SyncSource): WithDeleted<T>[] => {
+    const ok: WithDeleted<T>[] = [];
+    for (const doc of docs) {
+      if (!doc || typeof doc !== 'object' || typeof (doc as { id?: unknown }).id !== 'string') {
+        report(invalidPulled(source, null, [{ path: '', message: 'not a document' }]));
+        continue;
+      }
+      const d = doc as SyncDocument;
+      if (typeof d._deleted !== 'boolean') {
+        report(invalidPulled(source, d.id, [{ path: '_deleted', message: '_deleted must be true or false' }]));
+        continue;
+      }
+      if (def) {
+        const result = validateDocument(def, d);
+        if (!result.ok) {
+          report(invalidPulled(source, d.id, result.issues));
+          continue;
+        }
+      }
+      ok.push(d as unknown as WithDeleted<T>);
+    }
+    return ok;
+  };
+
+  const pullHandler = async (checkpoint: SyncCheckpoint | undefined, batchSize: number) => {
+    const params = new URLSearchParams({ batchSize: String(batchSize) });
+    if (checkpoint) {
+      params.set('seq', String(checkpoint.seq));
+      params.set('id', checkpoint.id);
+    }
+    try {
+      const res = await fetchFn(`${base}${paths.pull}?${params.toString()}`, {
+        method: 'GET',
+        headers: await requestHeaders({ accept: 'application/json' }),
+      });
+      if (!res.ok) throw await errorFromResponse(res, 'pull');
+      const body = (await res.json()) as Partial<PullResponse>;
+      if (!Array.isArray(body.documents) || (body.checkpoint !== null && !isSyncCheckpoint(body.checkpoint))) {
+        throw new SyncRequestError('pull', 'BAD_RESPONSE', 'HQ pull response has an unexpected shape', BAD_RESPONSE_AR, res.status);
+      }
+      setStatus({ online: true, lastSyncAt: nowIso() });
+      return {
+        documents: acceptPulled(body.documents, 'pull'),
+        checkpoint: body.checkpoint ?? checkpoint,
+      };
+    } catch (err) {
+      reportError(err, 'pull');
+      throw err;
+    }
+  };
+
+  const pushHandler = async (rows: RxReplicationWriteToMasterRow<T>[]): Promise<WithDeleted<T>[]> => {
+    const body: PushRow[] = rows.map((r) => {
+      const row: PushRow = { newDocumentState: r.newDocumentState as unknown as SyncDocument };
+      if (r.assumedMasterState) row.assumedMasterState = r.assumedMasterState as unknown as SyncDocument;
+      return row;
+    });
+    try {
+      const res = await fetchFn(`${base}${paths.push}`, {
+        method: 'POST',
+        headers: await requestHeaders({ 'content-type': 'application/json', accept: 'application/json' }),
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw await errorFromResponse(res, 'push');
+      const conflicts = (await res.json()) as unknown;
+      if (!Array.isArray(conflicts)) {
+        throw new SyncRequestError('push', 'BAD_RESPONSE', 'HQ push response is not an array', BAD_RESPONSE_AR, res.status);
+      }
+      setStatus({ online: true, lastSyncAt: nowIso() });
+      return conflicts as WithDeleted<T>[];
+    } catch (err) {
+      reportError(err, 'push');
+      throw err;
+    }
+  };
+
+  // ---- live stream (SSE over fetch) ----
+  const stream$ = new Subject<RxReplicationPullStreamItem<T, SyncCheckpoint>>();
+  let stopped = false;
+  let streamAbort: AbortController | null = null;
+  let sleepWake: (() => void) | null = null;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        sleepWake = null;
+        resolve();
+      }, ms);
+      sleepWake = () => {
+        clearTimeout(t);
+        sleepWake = null;
+        resolve();
+      };
+    });
+
+  const onStreamMessage = (data: string) => {
+    let message: StreamMessage;
+    try {
+      message = JSON.parse(data) as StreamMessage;
+    } catch {
+      return;
+    }
+    if (message === 'RESYNC') {
+      stream$.next('RESYNC');
+      return;
+    }
+    if (!message || typeof message !== 'object' || !Array.isArray(message.documents) || !isSyncCheckpoint(message.checkpoint)) {
+      return;
+    }
+    stream$.next({ documents: acceptPulled(message.documents, 'stream'), checkpoint: message.checkpoint });
+  };
+
+  const runStream = async () => {
+    let delay = initialDelay;
+    while (!stopped) {
+      const abort = new AbortController();
+      streamAbort = abort;
+      let watchdog: ReturnType<typeof setTimeout> | null = null;
+      const feedWatchdog = () => {
+        if (watchdog) clearTimeout(watchdog);
+        watchdog = setTimeout(() => abort.abort(), heartbeatTimeout);
+      };
+      try {
+        feedWatchdog();
+        const res = await fetchFn(`${base}${paths.stream}`, {
+          method: 'GET',
+          headers: await requestHeaders({ accept: 'text/event-stream' }),
+          signal: abort.signal,
+        });
+        if (!res.ok || !res.body) throw await errorFromResponse(res, 'stream');
+        setStatus({ online: true, streamConnected: true });
+        delay = initialDelay;
+        // The server's first message is "RESYNC": RxDB then pulls from its checkpoint, which
+        // covers everything written while the stream was down.
+        await readEventStream(res.body, onStreamMessage, feedWatchdog);
+      } catch (err) {
+        if (!stopped) reportError(err, 'stream');
+      } finally {
+        if (watchdog) clearTimeout(watchdog);
+        streamAbort = null;
+        if (status.value.streamConnected) setStatus({ streamConnected: false });
+      }
+      if (stopped) break;
+      await sleep(delay / 2 + Math.random() * (delay / 2));
+      delay = Math.min(delay * 2, maxDelay);
+    }
+  };
+
+  const replicationState = replicateRxCollection<T, SyncCheckpoint>({
+    replicationIdentifier: opts.replicationIdentifier ?? `sila-hq:${base}:${collection.name}`,
+    collection,
+    live,
+    retryTime: opts.retryTime ?? 5_000,
+    waitForLeadership: opts.waitForLeadership ?? true,
+    autoStart: opts.autoStart ?? true,
+    pull: {
+      handler: pullHandler,
+      batchSize: opts.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
+      ...(live ? { stream$: stream$.asObservable() } : {}),
+    },
+    push: { handler: pushHandler, batchSize: opts.pushBatchSize ?? 50 },
+  });
+
+  const subs: Subscription[] = [];
+  subs.push(
+    replicationState.error$.subscribe((err) => {
+      const inner = (err as { parameters?: { errors?: unknown[] } }).parameters?.errors ?? [];
+      if (inner.some((e) => e && typeof e === 'object' && reported.has(e))) return;
+      report({
+        source: 'replication',
+        code: (err as { code?: string }).code ?? 'REPLICATION',
+        message: err.message,
+        messageAr: REPLICATION_AR,
+        status: null,
+        at: nowIso(),
+        cause: err,
+      });
+    }),
+  );
+
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    streamAbort?.abort();
+    sleepWake?.();
+  };
+  subs.push(
+    replicationState.canceled$.subscribe((canceled: boolean) => {
+      if (canceled) stop();
+    }),
+  );
+
+  if (live) {
+    void runStream().catch((err: unknown) => reportError(err, 'stream'));
+  }
+
+  return {
+    replicationState,
+    error$: errorSubject.asObservable(),
+    conflict$: replicationState.conflict$,
+    status$: status.asObservable(),
+    get status() {
+      return status.value;
+    },
+    awaitInSync: () => replicationState.awaitInSync(),
+    reSync: () => replicationState.reSync(),
+    async cancel() {
+      stop();
+      await replicationState.cancel();
+      for (const s of subs) s.unsubscribe();
+      stream$.complete();
+      errorSubject.complete();
+      status.complete();
+    },
+  };
+}
+
+function invalidPulled(source: SyncSource, id: string | null, issues: { path: string; message: string }[]): SyncProblem {
+  return {
+    source,
+    code: 'INVALID_PULLED_DOCUMENT',
+    message: `Pulled document ${id ?? '(no id)'} does not match the schema; it was not stored.`,
+    messageAr: INVALID_PULLED_AR,
+    status: null,
+    details: { documentId: id, issues },
+    at: nowIso(),
+  };
+}
+
+/**
+ * Read a text/event-stream body, calling `onData` with each event's data (multi-line data
+ * joined by "\n") and `onActivity` for every chunk received (comments/pings included).
+ * Resolves when the server ends the stream; rejects when it is aborted or fails.
+ */
+export async function readEventStream(
+  body: ReadableStream<Uint8Array>,
+  onData: (data: string) => void,
+  onActivity: () => void = () => {},
+): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let dataLines: string[] = [];
+  const dispatchLine = (line: string) => {
+    if (line === '') {
+      if (dataLines.length > 0) onData(dataLines.join('\n'));
+      dataLines = [];
+      return;
+    }
+    if (line.startsWith(':')) return; // comment / ping
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') dataLines.push(value);
+    // 'event', 'id' and 'retry' are not used by this protocol.
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      onActivity();
+      buffer += decoder.decode(value, { stream: true });
+      let match: RegExpExecArray | null;
+      const lineBreak = /\r\n|\r|\n/g;
+      let consumed = 0;
+      while ((match = lineBreak.exec(buffer)) !== null) {
+        // A lone '\r' at the very end may be the first half of '\r\n': wait for more input.
+        if (match[0] === '\r' && match.index === buffer.length - 1) break;
+        dispatchLine(buffer.slice(consumed, match.index));
+        consumed = match.index + match[0].length;
+      }
+      buffer = buffer.slice(consumed);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * A real HQ (PGlite, then PostgreSQL) with two real RxDB clients, each in its own process.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startHq, type RunningHq } from '../../hq/server';
+import { beneficiarySchema, type Beneficiary } from '../../shared/schema';
+import { readEventStream, type SyncProblem } from '../../shared/sync/client';
+import type { StreamMessage } from '../../shared/sync/protocol';
+import { Laptop, createBackend, freePort, pullAll, waitFor, type Backend } from './support/harness';
+
+const now = () => new Date().toISOString();
+/** Stand-in for the laptop's keyed lookup hash (64 hex characters). */
+const fakeHash = (value: string) => createHash('sha256').update(value).digest('hex');
+
+function beneficiary(id: string, fields: Partial<Beneficiary> = {}): Beneficiary {
+  const t = now();
+  return {
+    id,
+    branchId: 'branch-riyadh',
+    createdAt: t,
+    updatedAt: t,
+    updatedBy: 'user-a',
+    fullName: 'فاطمة عبدالله القحطاني',
+    nationalId: '1012345672', // valid check digit
+    idHash: fakeHash('1012345672'),
+    phoneHash: '',
+    ...fields,
+  };
+}
+
+async function push(hqUrl: string, collection: string, body: unknown, raw = false) {
+  const res = await fetch(`${hqUrl}/sync/${collection}/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ? (body as string) : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: Record<string, unknown> } };
+}
+
+describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendName) => {
+  let backend: Backend;
+  let hq: RunningHq | null = null;
+  const laptops: Laptop[] = [];
+
+  beforeAll(async () => {
+    backend = await createBackend(backendName);
+  });
+  afterEach(async () => {
+    await Promise.all(laptops.splice(0).map((l) => l.stop()));
+    await hq?.close();
+    hq = null;
+  });
+  afterAll(async () => {
+    await backend?.dispose();
+  });
+
+  const start = async (port = 0) => {
+    hq = await startHq({ port, host: '127.0.0.1', logLevel: 'silent', ...backend.hqOptions });
+    return hq;
+  };
+
+  test('two laptops: offline insert, catch-up, stream, update both ways, conflict, tombstone', async () => {
+    const port = await freePort();
+    const hqUrl = `http://127.0.0.1:${port}`;
+
+    // Laptop A works while HQ is down: the write is kept locally, the sync failure is visible.
+    const a = await Laptop.start('A', hqUrl);
+    laptops.push(a);
+    const original = beneficiary('ben-0001');
+    await a.call('insert', { doc: original });
+    const offlineProblems = await a.call<SyncProblem[]>('waitForProblem', { source: 'push', timeoutMs: 15_000 });
+    expect(offlineProblems[0]?.code).toBe('NETWORK');
+    expect(offlineProblems[0]?.messageAr).toMatch(/محفوظة على جهازك/);
+    expect(await a.call('get', { id: 'ben-0001' })).toMatchObject({ fullName: original.fullName });
+    const offlineInfo = await a.call<{ status: { online: boolean; lastSyncAt: string | null } }>('info');
+    expect(offlineInfo.status.online).toBe(false);
+    expect(offlineInfo.status.lastSyncAt).toBeNull();
+
+    // HQ starts; A's retry pushes the document.
+    await start(port);
+    const onServer = await waitFor(
+      async () => (await pullAll(hqUrl, 'beneficiaries')).find((d) => d.id === 'ben-0001'),
+      20_000,
+      'A to push ben-0001',
+    );
+    // Stored exactly as sent: the document's own fields plus _deleted, nothing stamped in.
+    expect(onServer).toEqual({ ...original, _deleted: false });
+    const infoAfter = await a.call<{ status: { online: boolean; lastSyncAt: string | null } }>('info');
+    expect(infoAfter.status.lastSyncAt).not.toBeNull();
+
+    // Laptop B starts later and receives it.
+    const b = await Laptop.start('B', hqUrl);
+    laptops.push(b);
+    await b.call('waitFor', { id: 'ben-0001', field: 'fullName', value: original.fullName, timeoutMs: 15_000 });
+    await Promise.all([a.call('waitForStream'), b.call('waitForStream')]);
+
+    // An update on B reaches A through the live stream (live replication does not poll).
+    await b.call('patch', { id: 'ben-0001', patch: { fullName: 'فاطمة عبدالله سعد القحطاني', updatedAt: now(), updatedBy: 'user-b' } });
+    await a.call('waitFor', { id: 'ben-0001', field: 'fullName', value: 'فاطمة عبدالله سعد القحطاني', timeoutMs: 15_000 });
+
+    // And an update on A reaches B.
+    await a.call('patch', { id: 'ben-0001', patch: { phone: '+966551234567', updatedAt: now(), updatedBy: 'user-a' } });
+    await b.call('waitFor', { id: 'ben-0001', field: 'phone', value: '+966551234567', timeoutMs: 15_000 });
+
+    // Concurrent edits of the same document: A edits while paused, B's edit reaches HQ first.
+    await a.call('pause');
+    await a.call('patch', { id: 'ben-0001', patch: { phone: '+966559999999', updatedAt: now(), updatedBy: 'user-a' } });
+    await b.call('patch', { id: 'ben-0001', patch: { fullName: 'فاطمة القحطاني', updatedAt: now(), updatedBy: 'user-b' } });
+    await waitFor(
+      async () => (await pullAll(hqUrl, 'beneficiaries')).find((d) => d.id === 'ben-0001' && d.fullName === 'فاطمة القحطاني'),
+      15_000,
+      "B's edit on HQ",
+    );
+    await a.call('resume');
+    const conflicts = await a.call<{ attempted: Record<string, unknown>; master: Record<string, unknown>; resolvedTo: Record<string, unknown> }[]>(
+      'waitForConflict',
+      { timeoutMs: 15_000 },
+    );
+    // HQ refused A's stale write and returned its master; the conflict is visible on conflict$.
+    expect(conflicts[0]?.attempted.phone).toBe('+966559999999');
+    expect(conflicts[0]?.master.fullName).toBe('فاطمة القحطاني');
+    expect(conflicts[0]?.master.phone).toBe('+966551234567');
+    // Default handler (master wins, until issue 6's merge): A converges on HQ's document.
+    await a.call('waitFor', { id: 'ben-0001', field: 'fullName', value: 'فاطمة القحطاني', timeoutMs: 15_000 });
+    const stored = await pullAll(hqUrl, 'beneficiaries');
+    expect(stored.find((d) => d.id === 'ben-0001')?.phone).toBe('+966551234567');
+
+    // A deletion replicates as a tombstone, which HQ keeps.
+    await a.call('insert', { doc: beneficiary('ben-0002', { nationalId: '2098765437', idHash: fakeHash('2098765437'), fullName: 'John Smith Doe' }) });
+    await b.call('waitFor', { id: 'ben-0002', field: 'fullName', value: 'John Smith Doe', timeoutMs: 15_000 });
+    await b.call('remove', { id: 'ben-0002' });
+    await waitFor(async () => (await a.call('get', { id: 'ben-0002' })) === null, 15_000, 'the deletion on A');
+    const tomb = (await pullAll(hqUrl, 'beneficiaries')).find((d) => d.id === 'ben-0002');
+    expect(tomb?._deleted).toBe(true);
+    expect(tomb?.fullName).toBe('John Smith Doe');
+
+    // Every pulled document still passes the shared schema; neither laptop saw an HQ rejection.
+    for (const d of stored) expect(beneficiarySchema.safeParse(d).success).toBe(true);
+    for (const l of [a, b]) {
+      const info = await l.call<{ problems: SyncProblem[] }>('info');
+      expect(info.problems.filter((p) => p.status !== null && p.status >= 400)).toEqual([]);
+    }
+
+    await Promise.all(laptops.splice(0).map((l) => l.stop()));
+    await hq?.close();
+    hq = null;
+    expect(await backend.countRows("collection = 'beneficiaries'")).toBe(2);
+    const row = await backend.storedDoc('beneficiaries', 'ben-0002');
+    expect(row?.deleted).toBe(true);
+    const first = await backend.storedDoc('beneficiaries', 'ben-0001');
+    expect(row && first && row.seq > first.seq).toBe(true);
+  });
+
+  test('rejects malformed pushes with a clear 4xx and stores nothing of the batch', async () => {
+    const { url } = await start(0);
+    const before = (await pullAll(url, 'beneficiaries')).length;
+
+    const wrongType = await push(url, 'beneficiaries', [
+      { newDocumentState: { ...beneficiary('bad-1'), nationalId: 1012345672, _deleted: false } },
+    ]);
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error).toMatchObject({ code: 'INVALID_DOCUMENT', details: { documentId: 'bad-1', index: 0 } });
+    const issues = (wrongType.body.error?.details as { issues: { path: string }[] }).issues;
+    expect(issues.map((i) => i.path)).toContain('nationalId');
+    expect(String(wrongType.body.error?.message)).toContain('bad-1');
+    expect(String(wrongType.body.error?.messageAr)).toMatch(/لم يُحفظ شيء/);
+
+    const { fullName: _omit, ...missing } = beneficiary('bad-2');
+    const missingField = await push(url, 'beneficiaries', [
+      { newDocumentState: { ...beneficiary('good-1'), _deleted: false } },
+      { newDocumentState: { ...missing, _deleted: false } },
+    ]);
+    expect(missingField.status).toBe(400);
+    expect(missingField.body.error).toMatchObject({ code: 'INVALID_DOCUMENT', details: { documentId: 'bad-2', index: 1 } });
+    expect((missingField.body.error?.details as { issues: { path: string }[] }).issues[0]?.path).toBe('fullName');
+
+    const noDeletedFlag = await push(url, 'beneficiaries', [{ newDocumentState: beneficiary('bad-3') }]);
+    expect(noDeletedFlag.status).toBe(400);
+    expect(noDeletedFlag.body.error).toMatchObject({ code: 'INVALID_DOCUMENT', details: { documentId: 'bad-3' } });
+
+    const notArray = await push(url, 'beneficiaries', { newDocumentState: beneficiary('bad-4') });
+    expect(notArray.status).toBe(400);
+    expect(notArray.body.error?.code).toBe('MALFORMED_REQUEST');
+
+    const badJson = await push(url, 'beneficiaries', '[{"newDocumentState":', true);
+    expect(badJson.status).toBe(400);
+    expect(badJson.body.error?.code).toBe('MALFORMED_REQUEST');
+
+    const unknown = await push(url, 'donkeys', [{ newDocumentState: { ...beneficiary('bad-5'), _deleted: false } }]);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_COLLECTION' });
+    expect(String(unknown.body.error?.message)).toContain('donkeys');
+
+    const badPull = await fetch(`${url}/sync/beneficiaries/pull?batchSize=0`);
+    expect(badPull.status).toBe(400);
+    const unknownPull = await fetch(`${url}/sync/donkeys/pull`);
+    expect(unknownPull.status).toBe(404);
+
+    // Nothing of any rejected batch was stored (not even good-1, the valid row).
+    const after = await pullAll(url, 'beneficiaries');
+    expect(after.length).toBe(before);
+    expect(after.find((d) => d.id === 'good-1')).toBeUndefined();
+
+    // Push semantics over plain HTTP: insert, stale insert → conflict, stale update → conflict.
+    const doc = { ...beneficiary('cas-1'), _deleted: false };
+    expect(await push(url, 'beneficiaries', [{ newDocumentState: doc }])).toEqual({ status: 200, body: [] });
+    const again = await push(url, 'beneficiaries', [{ newDocumentState: { ...doc, fullName: 'اسم آخر مختلف' } }]);
+    expect(again.body).toEqual([doc]);
+    const updated = { ...doc, fullName: 'اسم محدّث للمستفيد' };
+    expect((await push(url, 'beneficiaries', [{ newDocumentState: updated, assumedMasterState: doc }])).body).toEqual([]);
+    const stale = await push(url, 'beneficiaries', [{ newDocumentState: { ...doc, phone: '+966500000000' }, assumedMasterState: doc }]);
+    expect(stale.body).toEqual([updated]);
+
+    await hq?.close();
+    hq = null;
+    expect(await backend.countRows("id LIKE 'bad-%' OR id = 'good-1'")).toBe(0);
+    expect((await backend.storedDoc('beneficiaries', 'cas-1'))?.doc).toEqual(updated);
+  });
+
+  test.runIf(backendName === 'postgres')('two HQ instances on one PostgreSQL: a write on one streams from the other', async () => {
+    const first = await start(0);
+    const second = await startHq({ port: 0, logLevel: 'silent', ...backend.hqOptions });
+    const abort = new AbortController();
+    try {
+      const res = await fetch(`${second.url}/sync/beneficiaries/stream`, { signal: abort.signal });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const messages: StreamMessage[] = [];
+      const reading = readEventStream(res.body!, (data) => messages.push(JSON.parse(data) as StreamMessage)).catch(() => {});
+      await waitFor(async () => messages.includes('RESYNC'), 5_000, 'RESYNC on connect');
+
+      const doc = { ...beneficiary('multi-1'), _deleted: false };
+      const pushed = await push(first.url, 'beneficiaries', [{ newDocumentState: doc }]);
+      expect(pushed).toEqual({ status: 200, body: [] });
+      const event = await waitFor(
+        async () => messages.find((m): m is Exclude<StreamMessage, 'RESYNC'> => m !== 'RESYNC' && m.documents.some((d) => d.id === 'multi-1')),
+        10_000,
+        'the change on the second instance',
+      );
+      expect(event.documents).toEqual([doc]);
+      // The event's checkpoint is the one a pull would return after that document.
+      const pulled = (await (await fetch(`${second.url}/sync/beneficiaries/pull?batchSize=1000`)).json()) as { checkpoint: unknown };
+      expect(event.checkpoint).toEqual(pulled.checkpoint);
+      abort.abort();
+      await reading;
+    } finally {
+      abort.abort();
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import {
+  KDF_BOUNDS,
+  createKeyring,
+  deriveLookupKey,
+  keyedLookupHash,
+  normaliseLookupValue,
+  type Argon2idParams,
+} from '../../../shared/security';
+
+const FAST: Argon2idParams = { algorithm: 'argon2id', paramsVersion: 1, memoryKiB: KDF_BOUNDS.minMemoryKiB, iterations: 1, parallelism: 1 };
+
+describe('keyedLookupHash', () => {
+  it('is deterministic, 32 hex chars, and differs per kind, value and key', async () => {
+    const a = await createKeyring('password aaa', FAST);
+    const b = await createKeyring('password bbb', FAST);
+    const ka = await deriveLookupKey(a.dek);
+    const kb = await deriveLookupKey(b.dek);
+    const h1 = await keyedLookupHash(ka, 'nationalId', '1012345678');
+    expect(h1).toMatch(/^[0-9a-f]{32}$/);
+    expect(await keyedLookupHash(ka, 'nationalId', '1012345678')).toBe(h1);
+    // same key material unlocked again gives the same hash
+    const again = await deriveLookupKey(a.dek);
+    expect(await keyedLookupHash(again, 'nationalId', '1012345678')).toBe(h1);
+    expect(await keyedLookupHash(ka, 'phone', '1012345678')).not.toBe(h1);
+    expect(await keyedLookupHash(ka, 'nationalId', '1012345679')).not.toBe(h1);
+    expect(await keyedLookupHash(kb, 'nationalId', '1012345678')).not.toBe(h1);
+  });
+
+  it('refuses empty values and unknown kinds', async () => {
+    const a = await createKeyring('password aaa', FAST);
+    const k = await deriveLookupKey(a.dek);
+    await expect(keyedLookupHash(k, 'nationalId', '')).rejects.toThrow();
+    await expect(keyedLookupHash(k, 'email' as 'phone', 'x')).rejects.toThrow(/unknown lookup kind/);
+  });
+
+  it('matches what was stored whatever way the user typed it', async () => {
+    const a = await createKeyring('password aaa', FAST);
+    const k = await deriveLookupKey(a.dek);
+    const hash = async (kind: 'nationalId' | 'phone', raw: string) => keyedLookupHash(k, kind, normaliseLookupValue(kind, raw)!);
+    const stored = await hash('phone', '0551234567');
+    for (const typed of ['+966551234567', '00966551234567', '966551234567', '551234567', '٠٥٥١٢٣٤٥٦٧', '055 123 4567']) {
+      expect(await hash('phone', typed)).toBe(stored);
+    }
+    expect(await hash('nationalId', '١٠١٢٣٤٥٦٧٨')).toBe(await hash('nationalId', '1012345678'));
+    expect(normaliseLookupValue('phone', 'لا يوجد')).toBeNull();
+  });
+});
