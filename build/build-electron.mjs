@@ -33,7 +33,11 @@ export async function buildElectron() {
   await rm(outdir, { recursive: true, force: true });
   await Promise.all([
     build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist-electron/main.cjs' }),
-    build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist-electron/preload.cjs' }),
+    build({
+      ...common,
+      entryPoints: ['electron/preload.ts'],
+      outfile: 'dist-electron/preload.cjs',
+    }),
   ]);
 }
 

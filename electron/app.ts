@@ -48,7 +48,10 @@ export function startSila(): StartedApp {
   app.on('session-created', (created: Session) => applyPermissionPolicy(created, policy));
 
   const openMainWindow = async () => {
-    const window = createWindow({ kind: 'main', preloadPath: join(app.getAppPath(), 'dist-electron', 'preload.cjs') });
+    const window = createWindow({
+      kind: 'main',
+      preloadPath: join(app.getAppPath(), 'dist-electron', 'preload.cjs'),
+    });
     mainWindow = window;
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null;
@@ -61,7 +64,9 @@ export function startSila(): StartedApp {
   });
   app.on('activate', () => {
     if (mainWindow === null && app.isReady()) {
-      openMainWindow().catch((error: unknown) => console.error('Sila: could not open the window', error));
+      openMainWindow().catch((error: unknown) =>
+        console.error('Sila: could not open the window', error),
+      );
     }
   });
 
@@ -73,10 +78,14 @@ export function startSila(): StartedApp {
     });
     registerIpcHandlers({ hqOrigins });
     Menu.setApplicationMenu(
-      Menu.buildFromTemplate(buildMenuTemplate({ isMac: process.platform === 'darwin', isPackaged: app.isPackaged })),
+      Menu.buildFromTemplate(
+        buildMenuTemplate({ isMac: process.platform === 'darwin', isPackaged: app.isPackaged }),
+      ),
     );
     forwardLockEvents(() => (mainWindow === null ? [] : [mainWindow.webContents]));
-    removeStalePrintFolders().catch((error: unknown) => console.warn('Sila: could not clean print folders', error));
+    removeStalePrintFolders().catch((error: unknown) =>
+      console.warn('Sila: could not clean print folders', error),
+    );
     await openMainWindow();
   });
 

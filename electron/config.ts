@@ -29,15 +29,21 @@ export function normaliseHqOrigin(raw: string): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (url.hostname === '' || url.username !== '' || url.password !== '') return null;
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') return null;
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '')
+    return null;
   return url.origin;
 }
 
-function normaliseAll(list: readonly string[], source: string, warn: (m: string) => void): string[] {
+function normaliseAll(
+  list: readonly string[],
+  source: string,
+  warn: (m: string) => void,
+): string[] {
   const out: string[] = [];
   for (const entry of list) {
     const origin = normaliseHqOrigin(entry);
-    if (origin === null) warn(`Sila: ignoring invalid HQ origin ${JSON.stringify(entry)} from ${source}`);
+    if (origin === null)
+      warn(`Sila: ignoring invalid HQ origin ${JSON.stringify(entry)} from ${source}`);
     else if (!out.includes(origin)) out.push(origin);
   }
   return out;

@@ -56,14 +56,18 @@ export async function runHandler<C extends InvokeChannel>(
 ): Promise<IpcResult<IpcResponse<C>>> {
   const url = senderUrl(event);
   if (!isAppUrl(url)) {
-    console.warn(`Sila IPC: refused ${channel} from ${url === null ? 'a missing frame' : JSON.stringify(url)}`);
+    console.warn(
+      `Sila IPC: refused ${channel} from ${url === null ? 'a missing frame' : JSON.stringify(url)}`,
+    );
     return fail('forbidden_sender');
   }
   const contract = ipcContract[channel];
   if (args.length > 1) return fail('invalid_request');
   const parsed = contract.request.safeParse(args[0]);
   if (!parsed.success) {
-    console.warn(`Sila IPC: malformed ${channel} request: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    console.warn(
+      `Sila IPC: malformed ${channel} request: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+    );
     return fail('invalid_request');
   }
   let value: unknown;
@@ -74,7 +78,10 @@ export async function runHandler<C extends InvokeChannel>(
     } catch {
       window = null;
     }
-    value = await handler(parsed.data as z.output<(typeof ipcContract)[C]['request']>, { event, window });
+    value = await handler(parsed.data as z.output<(typeof ipcContract)[C]['request']>, {
+      event,
+      window,
+    });
   } catch (error) {
     if (error instanceof IpcFailure) return fail(error.code, error.userMessage);
     console.error(`Sila IPC: ${channel} failed`, error);

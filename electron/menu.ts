@@ -7,7 +7,10 @@ export interface MenuOptions {
   isPackaged: boolean;
 }
 
-export function buildMenuTemplate({ isMac, isPackaged }: MenuOptions): MenuItemConstructorOptions[] {
+export function buildMenuTemplate({
+  isMac,
+  isPackaged,
+}: MenuOptions): MenuItemConstructorOptions[] {
   const template: MenuItemConstructorOptions[] = [];
   if (isMac) {
     template.push({
@@ -47,12 +50,19 @@ export function buildMenuTemplate({ isMac, isPackaged }: MenuOptions): MenuItemC
     { role: 'togglefullscreen', label: 'ملء الشاشة' },
   ];
   if (!isPackaged) {
-    view.push({ type: 'separator' }, { role: 'reload', label: 'إعادة التحميل' }, { role: 'toggleDevTools', label: 'أدوات المطوّر' });
+    view.push(
+      { type: 'separator' },
+      { role: 'reload', label: 'إعادة التحميل' },
+      { role: 'toggleDevTools', label: 'أدوات المطوّر' },
+    );
   }
   template.push({ label: 'عرض', submenu: view });
   template.push({
     label: 'نافذة',
-    submenu: [{ role: 'minimize', label: 'تصغير النافذة' }, ...(isMac ? [{ role: 'front' as const, label: 'إحضار الكل إلى الأمام' }] : [])],
+    submenu: [
+      { role: 'minimize', label: 'تصغير النافذة' },
+      ...(isMac ? [{ role: 'front' as const, label: 'إحضار الكل إلى الأمام' }] : []),
+    ],
   });
   return template;
 }

@@ -13,7 +13,8 @@ export function forwardLockEvents(targets: () => readonly WebContents[]): void {
     const payload: LockEvent = { reason };
     for (const contents of targets()) {
       // Only the app's own page hears it.
-      if (!contents.isDestroyed() && isAppUrl(contents.getURL())) contents.send(eventChannels.powerLock, payload);
+      if (!contents.isDestroyed() && isAppUrl(contents.getURL()))
+        contents.send(eventChannels.powerLock, payload);
     }
   };
   powerMonitor.on('lock-screen', () => send('lock-screen'));

@@ -12,8 +12,12 @@ import type { InvokeChannel } from '../shared/ipc/channels';
 import type { IpcRequest, IpcResponse, LockEvent } from '../shared/ipc/contract';
 import type { IpcResult } from '../shared/ipc/envelope';
 
-function invoke<C extends InvokeChannel>(channel: C, request?: IpcRequest<C>): Promise<IpcResult<IpcResponse<C>>> {
-  const call = request === undefined ? ipcRenderer.invoke(channel) : ipcRenderer.invoke(channel, request);
+function invoke<C extends InvokeChannel>(
+  channel: C,
+  request?: IpcRequest<C>,
+): Promise<IpcResult<IpcResponse<C>>> {
+  const call =
+    request === undefined ? ipcRenderer.invoke(channel) : ipcRenderer.invoke(channel, request);
   return call as Promise<IpcResult<IpcResponse<C>>>;
 }
 

@@ -32,7 +32,11 @@ export interface PrintOptions {
 }
 
 /** Resolves true when printed, false when the user cancelled; throws IpcFailure on failure. */
-export async function printPdf(pdf: Uint8Array, copies: number, options: PrintOptions = {}): Promise<boolean> {
+export async function printPdf(
+  pdf: Uint8Array,
+  copies: number,
+  options: PrintOptions = {},
+): Promise<boolean> {
   const folder = await mkdtemp(join(options.tempRoot ?? tmpdir(), PRINT_FOLDER_PREFIX));
   const window = createWindow({ kind: 'print' });
   try {
@@ -43,11 +47,14 @@ export async function printPdf(pdf: Uint8Array, copies: number, options: PrintOp
     // On macOS the print dialog is a sheet of its window: a hidden window would hide it.
     if ((options.platform ?? process.platform) === 'darwin') window.show();
     return await new Promise<boolean>((resolve, reject) => {
-      window.webContents.print({ silent: false, printBackground: true, copies }, (success, failureReason) => {
-        if (success) resolve(true);
-        else if (failureReason === 'cancelled') resolve(false);
-        else reject(new IpcFailure('print_failed'));
-      });
+      window.webContents.print(
+        { silent: false, printBackground: true, copies },
+        (success, failureReason) => {
+          if (success) resolve(true);
+          else if (failureReason === 'cancelled') resolve(false);
+          else reject(new IpcFailure('print_failed'));
+        },
+      );
     });
   } catch (error) {
     if (error instanceof IpcFailure) throw error;
@@ -63,7 +70,10 @@ export async function printPdf(pdf: Uint8Array, copies: number, options: PrintOp
  * Removes print folders left behind by a crash. Only folders older than `minAgeMs` are
  * touched, so a print in progress is never pulled from under its window.
  */
-export async function removeStalePrintFolders(tempRoot: string = tmpdir(), minAgeMs = 10 * 60_000): Promise<number> {
+export async function removeStalePrintFolders(
+  tempRoot: string = tmpdir(),
+  minAgeMs = 10 * 60_000,
+): Promise<number> {
   let removed = 0;
   const now = Date.now();
   for (const name of await readdir(tempRoot)) {

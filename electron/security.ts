@@ -24,14 +24,26 @@ export interface HardenOptions {
   allowAppNavigation: boolean;
 }
 
-const hardened = new WeakSet<WebContents>();
+const policies = new WeakMap<WebContents, HardenOptions>();
 
-/** Idempotent: the window factory and `web-contents-created` may both call it. */
-export function hardenWebContents(contents: WebContents, options: HardenOptions = { allowAppNavigation: true }): void {
-  if (hardened.has(contents)) return;
-  hardened.add(contents);
+/**
+ * Idempotent, and a second call can only tighten: `web-contents-created` fires inside
+ * `new BrowserWindow()` (with the default options) before the window factory calls this with
+ * the window's own options.
+ */
+export function hardenWebContents(
+  contents: WebContents,
+  options: HardenOptions = { allowAppNavigation: true },
+): void {
+  const existing = policies.get(contents);
+  if (existing !== undefined) {
+    existing.allowAppNavigation = existing.allowAppNavigation && options.allowAppNavigation;
+    return;
+  }
+  const policy: HardenOptions = { ...options };
+  policies.set(contents, policy);
 
-  const allowed = (url: string) => options.allowAppNavigation && isAppUrl(url);
+  const allowed = (url: string) => policy.allowAppNavigation && isAppUrl(url);
 
   contents.on('will-navigate', (event) => {
     if (!allowed(event.url)) event.preventDefault();
@@ -81,7 +93,11 @@ interface CheckDetails {
   mediaType?: 'video' | 'audio' | 'unknown';
 }
 
-const localNetworkPermissions: ReadonlySet<string> = new Set(['local-network-access', 'local-network', 'loopback-network']);
+const localNetworkPermissions: ReadonlySet<string> = new Set([
+  'local-network-access',
+  'local-network',
+  'loopback-network',
+]);
 
 /**
  * Permission requests (getUserMedia, notifications, …). Allowed, and only for a page on

@@ -141,7 +141,8 @@ export interface PushOutcome {
  * Apply validated rows in ONE transaction. A row is written only when `assumedMasterState`
  * deep-equals the stored document (or, for a document the server does not have, always:
  * an absent assumed state means insert). Otherwise the stored master is returned as a
- * conflict and nothing is written for that row.
+ * conflict and nothing is written for that row. In an `appendOnly` collection a stored
+ * document is never replaced (always a conflict).
  *
  * Writers of one collection serialise on an advisory transaction lock, so sequence values
  * become visible in the order they were assigned: a puller can never see seq N+1 committed
@@ -167,7 +168,9 @@ export async function pushChanges(db: Database, def: CollectionDef, rows: PushRo
       const doc = row.newDocumentState;
       const stored = master.get(doc.id);
       const assumed = row.assumedMasterState ?? undefined;
-      if (stored && (assumed === undefined || !jsonDeepEqual(stored, assumed))) {
+      // Append-only collections (declarations, decisions, audit) never change once written:
+      // any write to an existing document gets the stored one back as a conflict.
+      if (stored && (def.appendOnly === true || assumed === undefined || !jsonDeepEqual(stored, assumed))) {
         conflicts.push(stored);
         continue;
       }

@@ -1,48 +1,14 @@
-import { useEffect } from 'react';
-import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title, useDirection } from '@mantine/core';
+import { AppShell, Badge, Burger, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { sections, hrefOf, useSection, type Section } from './navigation';
 import { sectionIcons } from './components/icons';
 import { useSession, type SyncPhase } from './state/session';
-import { applyDocumentLocale, directionOf } from './i18n';
+import { LocaleToggle } from './components/Locale';
 import { BeneficiariesScreen } from './screens/BeneficiariesScreen';
 import { PlaceholderScreen } from './screens/PlaceholderScreen';
 import { SyncScreen } from './screens/SyncScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
-
-/** Keeps i18next, `<html lang dir>` and Mantine's direction in step with the chosen locale. */
-function LocaleSync() {
-  const { i18n } = useTranslation();
-  const locale = useSession((s) => s.locale);
-  const { setDirection } = useDirection();
-  useEffect(() => {
-    applyDocumentLocale(locale);
-    setDirection(directionOf(locale));
-    if (i18n.language !== locale) void i18n.changeLanguage(locale);
-    document.title = i18n.getFixedT(locale)('app.name');
-  }, [locale, i18n, setDirection]);
-  return null;
-}
-
-function LocaleToggle() {
-  const { t } = useTranslation();
-  const locale = useSession((s) => s.locale);
-  const setLocale = useSession((s) => s.setLocale);
-  const other = locale === 'ar' ? 'en' : 'ar';
-  return (
-    <Button
-      variant="default"
-      size="xs"
-      onClick={() => setLocale(other)}
-      lang={other}
-      aria-label={t('locale.switchLabel')}
-      data-testid="locale-toggle"
-    >
-      {t('locale.switchTo')}
-    </Button>
-  );
-}
 
 const phaseColor: Record<SyncPhase, string> = {
   idle: 'gray',
@@ -95,7 +61,6 @@ export function App() {
 
   return (
     <>
-      <LocaleSync />
       <AppShell header={{ height: 64 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">

@@ -9,12 +9,16 @@
  * chain and recomputes every hash, or who cuts entries off the end. Pass the last head the HQ
  * already holds as `anchor` (seq + hash) to detect both.
  *
+ * Appends must be serialised per device (one writer, e.g. the leader window): two appends
+ * from the same `prev` would fork the chain, which verification then reports as 'inserted'.
+ *
  * Entries never carry personal data in clear: `summary` names what happened and which fields
  * changed, never their values (see `describeChangedFields`); `docId` is an opaque id.
  */
 import { canonicalJson } from '../security/canonical-json';
 import { toHex, utf8Encode } from '../security/bytes';
 import { normalizeDigits } from '../identity/digits';
+import type { Role } from '../schema/collection';
 
 export const auditActions = [
   'create',
@@ -33,28 +37,38 @@ export const auditActions = [
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
+/**
+ * One entry. The shape is the `audit_entries` collection's (shared/schema/auditEntry.ts):
+ * `collectionName` because RxDB reserves a top-level `collection`.
+ */
 export interface AuditEntry {
   readonly id: string;
+  /** The branch of the device (for branch-scoped replication). */
+  readonly branchId: string;
   /** 1, 2, 3, … per device, no gaps. */
   readonly seq: number;
   readonly deviceId: string;
   readonly userId: string;
+  /** The acting user's role, when known. */
+  readonly role?: Role;
   /** ISO-8601 time on the device clock (display only; order comes from seq). */
   readonly at: string;
   readonly action: AuditAction;
   /** Collection name, or '' for session events (unlock, lock). */
-  readonly collection: string;
+  readonly collectionName: string;
   /** Opaque document id, or ''. */
   readonly docId: string;
   /** What happened, without personal data. */
   readonly summary: string;
   /** Hash of the previous entry of this device, GENESIS_HASH for seq 1. */
   readonly prevHash: string;
-  /** SHA-256 (hex) of canonicalJson(entry without hash). */
+  /** SHA-256 (hex) of canonicalJson(entry without hash and signature). */
   readonly hash: string;
+  /** Optional device signature over `hash` (outside the hashed body). */
+  readonly signature?: string;
 }
 
-export type AuditEntryInput = Pick<AuditEntry, 'deviceId' | 'userId' | 'at' | 'action' | 'collection' | 'docId' | 'summary'> & {
+export type AuditEntryInput = Pick<AuditEntry, 'branchId' | 'deviceId' | 'userId' | 'role' | 'at' | 'action' | 'collectionName' | 'docId' | 'summary'> & {
   /** Defaults to `${deviceId}-${seq}`. */
   readonly id?: string;
 };
@@ -102,9 +116,9 @@ async function sha256Hex(text: string): Promise<string> {
   return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', utf8Encode(text))));
 }
 
-/** The hash an entry should carry (over every field except `hash`). */
+/** The hash an entry should carry (over every field except `hash` and `signature`). */
 export async function computeAuditEntryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): Promise<string> {
-  const { hash: _ignored, ...body } = entry;
+  const { hash: _hash, signature: _signature, ...body } = entry;
   return sha256Hex(canonicalJson(body));
 }
 
@@ -124,12 +138,14 @@ export async function appendAuditEntry(prev: AuditEntry | null, input: AuditEntr
   const seq = prev ? prev.seq + 1 : 1;
   const body: Omit<AuditEntry, 'hash'> = {
     id: input.id ?? `${input.deviceId}-${seq}`,
+    branchId: input.branchId,
     seq,
     deviceId: input.deviceId,
     userId: input.userId,
+    ...(input.role !== undefined ? { role: input.role } : {}),
     at: input.at,
     action: input.action,
-    collection: input.collection,
+    collectionName: input.collectionName,
     docId: input.docId,
     summary: input.summary,
     prevHash: prev ? prev.hash : GENESIS_HASH,

@@ -19,6 +19,9 @@ export interface VerificationResult {
   changedFields?: string[];
 }
 
+/** Declarations are tens of kilobytes; refuse to parse anything far larger. */
+const MAX_PDF_BYTES = 20 * 1024 * 1024;
+
 export type DeclarationEvidence = { pdf: Uint8Array } | { qrPayload: string };
 
 const altered = (ar: string, en: string, p?: ParsedQrPayload): VerificationResult => ({
@@ -53,6 +56,9 @@ export async function verifyDeclaration(
   let snapshot: DeclarationSnapshot | undefined;
 
   if ('pdf' in evidence) {
+    if (evidence.pdf.length > MAX_PDF_BYTES) {
+      return altered('الملف أكبر من أن يكون إقرارًا من صلة.', 'The file is too large to be a Sila declaration.');
+    }
     let ev;
     try {
       ev = await readPdfEvidence(evidence.pdf);

@@ -88,15 +88,18 @@ export function normalizeArabicName(name: string): string {
   return nameTokens(name).join(' ');
 }
 
+function queryWords(query: string): string[] {
+  const words = foldArabicText(query).split(' ').filter((w) => w.length > 0);
+  // A trailing lineage word is kept: the user may still be typing (بن… → بندر).
+  return words.filter((w, i) => !LINEAGE_WORDS.has(w) || i === words.length - 1);
+}
+
 /**
  * The tokens of a search query. Same as `nameTokens`, except that a trailing lineage word is
  * kept as a prefix, because the user may still be typing (بن… → بندر).
  */
 export function nameQueryTokens(query: string): string[] {
-  const words = foldArabicText(query).split(' ').filter((w) => w.length > 0);
-  const last = words[words.length - 1];
-  const kept = words.filter((w, i) => !LINEAGE_WORDS.has(w) || (i === words.length - 1 && w === last));
-  return joinCompounds(kept);
+  return joinCompounds(queryWords(query));
 }
 
 /**
@@ -105,12 +108,19 @@ export function nameQueryTokens(query: string): string[] {
  * `name` may be a name string or tokens from `nameTokens` (precompute them for an index).
  */
 export function matchesNameQuery(name: string | readonly string[], query: string): boolean {
-  const q = nameQueryTokens(query);
-  if (q.length === 0) return false;
   const tokens = typeof name === 'string' ? nameTokens(name) : [...name];
+  const joined = nameQueryTokens(query);
+  if (joined.length === 0) return false;
+  if (everyPrefixMatches(joined, tokens)) return true;
+  // "عبد ال…" may be one compound being typed or two words ("Abdul Al-Qahtani" → abdul, al…).
+  const words = queryWords(query);
+  return words.length !== joined.length && everyPrefixMatches(words, tokens);
+}
+
+function everyPrefixMatches(query: readonly string[], tokens: readonly string[]): boolean {
   const used = new Array<boolean>(tokens.length).fill(false);
   // Longest query tokens first, so a short token cannot take the only match of a longer one.
-  for (const part of [...q].sort((a, b) => b.length - a.length)) {
+  for (const part of [...query].sort((a, b) => b.length - a.length)) {
     let found = false;
     for (let i = 0; i < tokens.length; i++) {
       if (!used[i] && tokens[i]!.startsWith(part)) {

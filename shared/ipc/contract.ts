@@ -33,7 +33,10 @@ export const fileName = z
     (n) => !/[/\\<>:"|?*]/.test(n) && ![...n].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f'),
     'اسم الملف يحتوي على حروف غير مسموحة',
   )
-  .refine((n) => n !== '.' && n !== '..' && n.trim() === n && !n.endsWith('.'), 'اسم الملف غير صالح');
+  .refine(
+    (n) => n !== '.' && n !== '..' && n.trim() === n && !n.endsWith('.'),
+    'اسم الملف غير صالح',
+  );
 
 export const fileFilter = z.object({
   /** Label shown in the dialog, e.g. "مستند PDF". */
@@ -98,11 +101,17 @@ const base64 = z
   .string()
   .min(4)
   .max(64 * KiB)
-  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'ليست قيمة base64 صالحة');
+  .regex(
+    /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+    'ليست قيمة base64 صالحة',
+  );
 
 export const secureEncryptRequest = z.object({
   /** The wrapped key (or any short secret) to protect with the OS key store. */
-  plaintext: z.string().min(1).max(16 * KiB),
+  plaintext: z
+    .string()
+    .min(1)
+    .max(16 * KiB),
 });
 export type SecureEncryptRequest = z.infer<typeof secureEncryptRequest>;
 export const secureEncryptResult = z.object({ ciphertext: base64 });

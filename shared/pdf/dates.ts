@@ -1,20 +1,28 @@
-// Dates on documents: Umm al-Qura Hijri (the official calendar, via Intl's islamic-umalqura) beside
-// Gregorian, in Arabic with Latin digits (the same digits as IDs and phone numbers on the page),
-// in Saudi time. Intl output carries bidi marks (U+200F); the layout engine strips them.
+// Dates on documents: Umm al-Qura Hijri beside Gregorian (shared/dates), in Arabic with Latin
+// digits (the same digits as IDs and phone numbers on the page), for the day in Saudi Arabia
+// (UTC+3 all year, no daylight saving). Bidi control marks from Intl are removed (`plain`).
 
-const TIME_ZONE = 'Asia/Riyadh';
-const hijri = new Intl.DateTimeFormat('ar-SA-u-ca-islamic-umalqura-nu-latn', { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' });
-const gregorian = new Intl.DateTimeFormat('ar-SA-u-ca-gregory-nu-latn', { timeZone: TIME_ZONE, day: 'numeric', month: 'long', year: 'numeric' });
+import { formatGregorianDate, formatHijriDate, gregorianToHijri, type GregorianDate } from '../dates';
 
+const RIYADH_OFFSET_MS = 3 * 3600_000;
+
+/** The calendar day in Saudi Arabia at instant `date`. */
+export function saudiDay(date: Date): GregorianDate {
+  const local = new Date(date.getTime() + RIYADH_OFFSET_MS);
+  return { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, d: local.getUTCDate() };
+}
+
+/** "6 رمضان 1446 هـ" */
 export function formatHijri(date: Date): string {
-  return hijri.format(date).replace(/[\u200e\u200f\u061c]/g, '');
+  return formatHijriDate(gregorianToHijri(saudiDay(date)), { locale: 'ar', digits: 'latn', plain: true });
 }
 
+/** "6 مارس 2025م" */
 export function formatGregorian(date: Date): string {
-  return `${gregorian.format(date).replace(/[\u200e\u200f\u061c]/g, '')} م`;
+  return formatGregorianDate(saudiDay(date), { locale: 'ar', digits: 'latn', plain: true });
 }
 
-/** "6 رمضان 1446 هـ الموافق 6 مارس 2025 م" */
+/** "6 رمضان 1446 هـ الموافق 6 مارس 2025م" */
 export function formatHijriAndGregorian(date: Date): string {
   return `${formatHijri(date)} الموافق ${formatGregorian(date)}`;
 }

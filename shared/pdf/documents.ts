@@ -34,6 +34,7 @@ export interface DeclarationPdf extends SealedDeclaration {
 }
 
 const DARK: [number, number, number] = [0.1, 0.25, 0.22];
+const MAX_SIGNATURE_BYTES = 2 * 1024 * 1024;
 
 function checkAssociation(check: FieldChecker, a: AssociationHeader | undefined, path: string): void {
   if (!a) throw new DocumentInputError(path, 'missing', `بيانات الجمعية (${path}) مطلوبة.`, `The association details (${path}) are required.`);
@@ -93,6 +94,9 @@ function validateDeclaration(check: FieldChecker, input: DeclarationInput, optio
   if (options.variant === 'signed') {
     const png = options.signaturePng;
     const isPng = png && png.length > 8 && png[0] === 0x89 && png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47;
+    if (png && png.length > MAX_SIGNATURE_BYTES) {
+      throw new DocumentInputError('signature', 'too_long', 'صورة التوقيع (signature) أكبر من 2 ميغابايت؛ أعد التوقيع.', 'The signature image (signature) is larger than 2 MB; sign again.');
+    }
     if (!isPng) {
       throw new DocumentInputError(
         'signature',
@@ -252,7 +256,17 @@ export async function buildDeclarationPdf(input: DeclarationInput, options: Decl
   if (input.applicant.relationToBeneficiary) labelAt(`الصفة: ${input.applicant.relationToBeneficiary}`, rightX, top + 51, 'regular', 10);
   labelAt('التوقيع:', rightX, top + 70, 'regular');
   if (signed && signaturePng) {
-    const image = await writer.doc.embedPng(signaturePng);
+    let image;
+    try {
+      image = await writer.doc.embedPng(signaturePng);
+    } catch {
+      throw new DocumentInputError(
+        'signature',
+        'invalid',
+        'صورة التوقيع (signature) تالفة ولا يمكن قراءتها؛ اطلب من مقدم الطلب التوقيع مرة أخرى.',
+        'The signature image (signature) is damaged and cannot be read; ask the applicant to sign again.',
+      );
+    }
     const maxW = half - 70;
     const maxH = 48;
     const s = Math.min(maxW / image.width, maxH / image.height);
@@ -269,7 +283,7 @@ export async function buildDeclarationPdf(input: DeclarationInput, options: Decl
   flow.y = top + boxH + 10;
 
   flow.footers(input.reference, `بصمة البيانات: ${sealed.snapshotSha256.slice(0, 16)}`);
-  writer.finish();
+  await writer.finish();
   await writer.doc.attach(sealed.snapshotBytes, `${SNAPSHOT_ATTACHMENT_PREFIX}${input.reference}.json`, {
     mimeType: 'application/json',
     description: 'نسخة آلية مما أُقر به (JSON) — machine-readable copy of the declared data',
@@ -353,6 +367,6 @@ export async function buildReceiptPdf(input: ReceiptInput, assets: PdfAssets): P
   if (contact.length > 0) flow.keyValues(contact);
   flow.paragraph('احتفظ بهذا الإيصال واذكر الرقم المرجعي عند التواصل مع الجمعية.', { size: 10.5 });
   flow.footers(input.reference);
-  writer.finish();
+  await writer.finish();
   return writer.doc.save({ useObjectStreams: true });
 }

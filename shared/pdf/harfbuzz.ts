@@ -56,7 +56,7 @@ export class HarfBuzz {
   ) {}
 
   static async instantiate(wasm: HbWasmSource): Promise<HarfBuzz> {
-    let memory: WebAssembly.Memory | undefined;
+    const state: { memory?: WebAssembly.Memory } = {};
     const imports: WebAssembly.Imports = {
       env: {
         _abort_js: () => {
@@ -65,6 +65,7 @@ export class HarfBuzz {
         _emscripten_runtime_keepalive_clear: () => undefined,
         _setitimer_js: () => 0,
         emscripten_resize_heap: (requested: number) => {
+          const memory = state.memory;
           if (!memory) return 0;
           const current = memory.buffer.byteLength;
           const wanted = Math.max(requested >>> 0, current * 1.2);
@@ -88,7 +89,7 @@ export class HarfBuzz {
         ? await WebAssembly.instantiate(wasm, imports)
         : (await WebAssembly.instantiate(wasm instanceof Uint8Array ? copyToArrayBuffer(wasm) : wasm, imports)).instance;
     const hb = instance.exports as unknown as HbExports;
-    memory = hb.memory;
+    state.memory = hb.memory;
     hb.__wasm_call_ctors();
     const lang = writeAscii(hb, 'ar');
     const languageArabic = hb.hb_language_from_string(lang, 2);

@@ -5,6 +5,7 @@
 import { PDFDocument, PDFName, type PDFImage, type PDFPage } from 'pdf-lib';
 import { PdfFontUse, hex4 } from './pdfFont';
 import type { FontKey, LaidOutLine, TextEngine } from './textLayout';
+import { registerFlateStream } from './deflate';
 
 export const A4: [number, number] = [595.28, 841.89];
 
@@ -176,15 +177,14 @@ export class DocumentWriter {
   }
 
   /** Writes content streams and fonts. Call once before saving. */
-  finish(): void {
+  async finish(): Promise<void> {
     const context = this.doc.context;
     for (const canvas of this.pages) {
-      for (const [key, use] of this.fontUses) {
+      for (const use of this.fontUses.values()) {
         if (use.used) canvas.page.node.setFontDictionary(PDFName.of(use.resourceName), use.ref);
       }
-      const stream = context.flateStream(canvas.ops.join('\n'));
-      canvas.page.node.addContentStream(context.register(stream));
+      canvas.page.node.addContentStream(await registerFlateStream(context, canvas.ops.join('\n')));
     }
-    for (const use of this.fontUses.values()) if (use.used) use.embed();
+    for (const use of this.fontUses.values()) if (use.used) await use.embed();
   }
 }

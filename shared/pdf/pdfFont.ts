@@ -8,6 +8,7 @@
 
 import { PDFNumber, PDFString, type PDFDocument, type PDFRef } from 'pdf-lib';
 import type { TrueTypeFont } from './trueTypeSubset';
+import { registerFlateStream } from './deflate';
 
 /** ZERO WIDTH JOINER: the text of a glyph that is only part of a cluster drawn by several glyphs. */
 export const GLYPH_WITHOUT_TEXT = '\u200d';
@@ -51,7 +52,7 @@ export class PdfFontUse {
   }
 
   /** Writes the font objects into the document (call once, after all text is drawn). */
-  embed(): void {
+  async embed(): Promise<void> {
     const { doc, font } = this;
     const context = doc.context;
     const { bytes, newGlyphId } = font.subset(this.cidGlyph.slice(1));
@@ -68,7 +69,7 @@ export class PdfFontUse {
 
     const tag = subsetTag(this.cidText.join('|'));
     const baseFont = `${tag}+${font.postScriptName}`;
-    const fontFile = context.register(context.flateStream(bytes, { Length1: bytes.byteLength }));
+    const fontFile = await registerFlateStream(context, bytes, { Length1: bytes.byteLength });
     const descriptor = context.register(
       context.obj({
         Type: 'FontDescriptor',
@@ -83,7 +84,7 @@ export class PdfFontUse {
         FontFile2: fontFile,
       }),
     );
-    const cidToGidRef = context.register(context.flateStream(cidToGid));
+    const cidToGidRef = await registerFlateStream(context, cidToGid);
     const w = context.obj([1, widths]);
     const cidFont = context.register(
       context.obj({
@@ -97,7 +98,7 @@ export class PdfFontUse {
         CIDToGIDMap: cidToGidRef,
       }),
     );
-    const toUnicode = context.register(context.flateStream(this.toUnicodeCMap()));
+    const toUnicode = await registerFlateStream(context, this.toUnicodeCMap());
     const type0 = context.obj({
       Type: 'Font',
       Subtype: 'Type0',

@@ -50,6 +50,7 @@ export function fieldLabelAr(path: string): string {
 }
 
 // C0 and C1 controls, DEL, unpaired surrogates, noncharacters. Line feed is allowed in multi-line fields only.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface TextRule {

@@ -49,7 +49,7 @@ export const householdMemberSchema = z.object({
 export const beneficiarySchema = z.object({
   ...baseFields,
   /** Full name as written by the person (3–4 parts). Encrypted. */
-  fullName: z.string().trim().min(3, 'الاسم الكامل مطلوب (ثلاثة أحرف على الأقل)').max(200, 'الاسم أطول من المسموح'),
+  fullName: z.string({ error: 'الاسم الكامل مطلوب.' }).trim().min(3, 'الاسم الكامل مطلوب (ثلاثة أحرف على الأقل)').max(200, 'الاسم أطول من المسموح'),
   /** Name parts (الاسم الأول، اسم الأب، اسم الجد، اسم العائلة). Encrypted. */
   nameParts: z
     .object({
@@ -82,7 +82,7 @@ export const beneficiarySchema = z.object({
       district: text('الحي', 80).optional(),
       street: text('الشارع', 120).optional(),
       buildingNumber: text('رقم المبنى', 10).optional(),
-      postalCode: z.string().regex(/^\d{5}$/, '«الرمز البريدي» خمسة أرقام.').optional(),
+      postalCode: z.string({ error: '«الرمز البريدي» خمسة أرقام.' }).regex(/^\d{5}$/, '«الرمز البريدي» خمسة أرقام.').optional(),
       details: longText('وصف العنوان', 500).optional(),
     })
     .optional(),

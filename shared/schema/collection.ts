@@ -137,6 +137,32 @@ export type ValidationResult<T> =
   | { ok: true; value: T }
   | { ok: false; issues: ValidationIssue[] };
 
+/**
+ * Arabic wording for issues whose schema gave no message of its own (zod's defaults are English).
+ * Field builders in ./fields carry specific messages; this covers the rest (nested objects,
+ * wrong JSON types from a buggy or hostile client).
+ */
+function arabicFallbackMessage(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'هذا الحقل مطلوب.' : 'نوع القيمة غير صحيح لهذا الحقل.';
+    case 'too_big':
+      return 'القيمة أكبر أو أطول من المسموح.';
+    case 'too_small':
+      return 'القيمة أصغر أو أقصر من المسموح.';
+    case 'invalid_format':
+      return 'صيغة القيمة غير صحيحة.';
+    case 'invalid_value':
+      return 'القيمة غير مسموح بها. اختر من القائمة.';
+    case 'unrecognized_keys':
+      return 'حقول غير معروفة في السجل.';
+    case 'not_multiple_of':
+      return 'يجب أن تكون القيمة عددًا صحيحًا.';
+    default:
+      return 'قيمة غير صالحة.';
+  }
+}
+
 /** Validate one document (without RxDB's underscore meta fields) against its definition. */
 export function validateDocument<D extends CollectionDef>(
   def: D,
@@ -148,7 +174,7 @@ export function validateDocument<D extends CollectionDef>(
     for (const [k, v] of Object.entries(doc)) if (!k.startsWith('_')) copy[k] = v;
     input = copy;
   }
-  const parsed = def.schema.safeParse(input);
+  const parsed = def.schema.safeParse(input, { error: arabicFallbackMessage });
   if (parsed.success) return { ok: true, value: parsed.data as DocOf<D> };
   return {
     ok: false,

@@ -43,14 +43,15 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
   return z.enum(values, { error: `«${label}» غير صحيح. اختر قيمة من القائمة.` });
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** ISO-8601 instant with seconds optional and an explicit offset. */
+export const ISO_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** An ISO-8601 instant with offset, e.g. 2025-03-06T09:30:00.000Z. */
 export function instant(label: string) {
   return z
     .string({ error: `«${label}» مطلوب.` })
     .max(40, `«${label}» أطول من المسموح.`)
-    .regex(ISO_INSTANT, `«${label}» وقت غير صالح (المتوقع صيغة ISO مثل 2025-03-06T09:30:00Z).`);
+    .regex(ISO_INSTANT_PATTERN, `«${label}» وقت غير صالح (المتوقع صيغة ISO مثل 2025-03-06T09:30:00Z).`);
 }
 
 /** A Gregorian calendar day 'YYYY-MM-DD'. */

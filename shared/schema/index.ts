@@ -14,7 +14,8 @@ import type { CollectionDef } from './collection';
 
 export * from './collection';
 export * from './base';
-export * from './fields';
+// Field builders stay internal (generic names like text/ref); import './fields' directly to build a schema.
+export { ISO_INSTANT_PATTERN } from './fields';
 export * from './beneficiary';
 export * from './supportRequest';
 export * from './interview';

@@ -110,8 +110,12 @@ function phoneKeys(phone: string): string[] {
 function termsOf(b: SearchableBeneficiary): Doc {
   const terms: Term[] = [];
   let pos = 0;
-  for (const name of b.names) pos += nameTerms(name, pos, terms);
-  const partCount = pos;
+  let partCount = Infinity; // parts of the shortest name, for the "shorter name first" tie-break
+  for (const name of b.names) {
+    const parts = nameTerms(name, pos, terms);
+    pos += parts;
+    if (parts > 0) partCount = Math.min(partCount, parts);
+  }
   for (const id of b.nationalIds ?? []) {
     const d = digitsOf(id);
     if (d) terms.push({ token: d, pos: pos++, field: 'nationalId', first: false });
@@ -129,7 +133,7 @@ function termsOf(b: SearchableBeneficiary): Doc {
     seen.add(key);
     return true;
   });
-  return { id: b.id, terms: unique, partCount: Math.max(partCount, 1) };
+  return { id: b.id, terms: unique, partCount: Number.isFinite(partCount) ? partCount : 1 };
 }
 
 function lowerBound(sorted: readonly string[], key: string): number {
@@ -430,10 +434,6 @@ class TopHits {
   sorted(): ReadonlyArray<{ slot: number; score: number }> {
     return this.items;
   }
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** matched ≫ exact ≫ a given name matched ≫ shorter name. */

@@ -7,7 +7,8 @@
  * Refused (throws TypeError): non-finite numbers, bigint, functions, symbols, and class
  * instances other than plain objects/arrays (a Date must be turned into an ISO string first,
  * so the hash never depends on a toJSON the caller did not see). `undefined` object members
- * are omitted, as JSON.stringify does; `undefined` inside arrays is refused.
+ * are omitted and `undefined` array items become null, as JSON.stringify does. For JSON data
+ * the output is byte-identical to shared/declaration's canonicalJson.
  */
 export function canonicalJson(value: unknown): string {
   return serialise(value, new Set());
@@ -34,10 +35,7 @@ function serialise(value: unknown, seen: Set<object>): string {
   try {
     if (Array.isArray(obj)) {
       return `[${obj
-        .map((item: unknown) => {
-          if (item === undefined) throw new TypeError('canonicalJson: undefined array item');
-          return serialise(item, seen);
-        })
+        .map((item: unknown) => (item === undefined ? 'null' : serialise(item, seen)))
         .join(',')}]`;
     }
     const proto = Object.getPrototypeOf(obj) as unknown;

@@ -3,8 +3,11 @@
  * it in clear: HMAC-SHA-256 under a key derived from the DEK (deriveLookupKey), domain-separated
  * by kind, truncated to 128 bits (32 hex chars).
  *
- * Because the key comes from the laptop's DEK, the hashes are only comparable on the laptop
- * that made them: keep them in local-only fields/collections, not in documents that sync.
+ * Which key: `deriveLookupKey(dek)` gives a per-laptop key (the DEK is made on each laptop), so
+ * such hashes are only comparable on the laptop that made them — fine for local-only fields,
+ * wrong for fields that sync and are compared elsewhere (HQ duplicate checks, another laptop's
+ * lookups). For those, use one association-wide lookup key handed out by HQ and kept wrapped
+ * under the DEK (`sealBytes`), imported with `importLookupKey`.
  */
 import { normalizeDigits } from '../identity/digits';
 import { normalizeSaudiMobile } from '../identity/phone';
@@ -26,6 +29,12 @@ export async function keyedLookupHash(lookupKey: CryptoKey, kind: LookupKind, no
   if (normalisedValue.length === 0) throw new Error('cannot hash an empty lookup value');
   const mac = await globalThis.crypto.subtle.sign('HMAC', lookupKey, utf8Encode(prefix + normalisedValue));
   return toHex(new Uint8Array(mac)).slice(0, LOOKUP_HASH_HEX_LENGTH);
+}
+
+/** Import a shared 256-bit lookup key (e.g. the association's, from HQ) as a non-extractable HMAC key. */
+export async function importLookupKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  if (raw.length !== 32) throw new Error('lookup key must be 32 bytes');
+  return globalThis.crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }
 
 /**

@@ -74,6 +74,12 @@ export interface StartCollectionReplicationOptions<T> {
   fetch?: typeof fetch;
   /** Keep replicating (stream + retries). Default true. false = one catch-up, then stop. */
   live?: boolean;
+  /**
+   * Open the Server-Sent Events stream (live only). Default true. A browser allows only six
+   * HTTP/1.1 connections per HQ origin, so a page replicating many collections streams a few
+   * and, for the rest, pushes live and pulls on `reSync()` (added for the renderer, issue 2).
+   */
+  stream?: boolean;
   pullBatchSize?: number;
   pushBatchSize?: number;
   /** Wait before retrying a failed pull/push (RxDB's retryTime). Default 5000 ms. */
@@ -146,6 +152,7 @@ export function startCollectionReplication<T>(
   const base = opts.hqUrl.replace(/\/+$/, '');
   const paths = syncPaths(collection.name);
   const live = opts.live ?? true;
+  const streaming = live && (opts.stream ?? true);
   const def = opts.validatePulled === false ? undefined : collectionsByName.get(collection.name);
   const initialDelay = opts.reconnect?.initialDelayMs ?? 500;
   const maxDelay = opts.reconnect?.maxDelayMs ?? 30_000;
@@ -159,40 +166,30 @@ export function startCollectionReplication<T>(
     lastProblem: null,
   });
   const setStatus = (patch: Partial<ReplicationStatus>) => status.next({ ...status.value, ...patch });
-  /** Errors we already reported; RxDB re-emits them wrapped, we do not report twice. */
-  const reported = new WeakSet<object>();
-
   const report = (problem: SyncProblem) => {
     setStatus({ lastProblem: problem });
     errorSubject.next(problem);
   };
-  const reportError = (err: unknown, source: SyncSource) => {
-    if (err && typeof err === 'object') reported.add(err);
-    if (err instanceof SyncRequestError) {
-      report({
-        source,
-        code: err.code,
-        message: err.message,
-        messageAr: err.messageAr,
-        status: err.status,
-        details: err.details,
-        at: nowIso(),
-        cause: err,
-      });
-      // An answer (even 4xx) proves HQ is reachable; a 5xx means it is not usable.
-      setStatus({ online: err.status !== null && err.status < 500 });
-    } else {
-      report({
-        source,
-        code: 'NETWORK',
-        message: err instanceof Error ? err.message : String(err),
-        messageAr: NETWORK_AR,
-        status: null,
-        at: nowIso(),
-        cause: err,
-      });
-      setStatus({ online: false });
-    }
+  /** Report a failed request and return it as a SyncRequestError (what the handlers throw,
+   *  so RxDB's wrapped re-emission on its error$ can be recognised and not reported twice). */
+  const reportError = (err: unknown, source: SyncSource): SyncRequestError => {
+    const e =
+      err instanceof SyncRequestError
+        ? err
+        : new SyncRequestError(source, 'NETWORK', err instanceof Error ? err.message : String(err), NETWORK_AR, null);
+    report({
+      source,
+      code: e.code,
+      message: e.message,
+      messageAr: e.messageAr,
+      status: e.status,
+      details: e.details,
+      at: nowIso(),
+      cause: err,
+    });
+    // An answer (even 4xx) proves HQ is reachable; no answer or a 5xx means it is not usable.
+    setStatus({ online: e.status !== null && e.status < 500 });
+    return e;
   };
 
   const requestHeaders = async (extra: Record<string, string>) => ({
@@ -247,8 +244,7 @@ export function startCollectionReplication<T>(
         checkpoint: body.checkpoint ?? checkpoint,
       };
     } catch (err) {
-      reportError(err, 'pull');
-      throw err;
+      throw reportError(err, 'pull');
     }
   };
 
@@ -272,8 +268,7 @@ export function startCollectionReplication<T>(
       setStatus({ online: true, lastSyncAt: nowIso() });
       return conflicts as WithDeleted<T>[];
     } catch (err) {
-      reportError(err, 'push');
-      throw err;
+      throw reportError(err, 'push');
     }
   };
 
@@ -359,7 +354,7 @@ export function startCollectionReplication<T>(
     pull: {
       handler: pullHandler,
       batchSize: opts.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
-      ...(live ? { stream$: stream$.asObservable() } : {}),
+      ...(streaming ? { stream$: stream$.asObservable() } : {}),
     },
     push: { handler: pushHandler, batchSize: opts.pushBatchSize ?? 50 },
   });
@@ -367,8 +362,9 @@ export function startCollectionReplication<T>(
   const subs: Subscription[] = [];
   subs.push(
     replicationState.error$.subscribe((err) => {
+      // RC_PULL / RC_PUSH wrapping our own handler errors were reported already.
       const inner = (err as { parameters?: { errors?: unknown[] } }).parameters?.errors ?? [];
-      if (inner.some((e) => e && typeof e === 'object' && reported.has(e))) return;
+      if (inner.length > 0 && inner.every((e) => (e as { name?: unknown } | null)?.name === 'SyncRequestError')) return;
       report({
         source: 'replication',
         code: (err as { code?: string }).code ?? 'REPLICATION',
@@ -393,7 +389,7 @@ export function startCollectionReplication<T>(
     }),
   );
 
-  if (live) {
+  if (streaming) {
     void runStream().catch((err: unknown) => reportError(err, 'stream'));
   }
 

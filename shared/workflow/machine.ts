@@ -8,6 +8,7 @@
  * instant, the policy inputs and the evidence.
  */
 import type { Role } from '../schema/collection';
+import { ISO_INSTANT_PATTERN } from '../schema/fields';
 import { fail, type RuleFailure } from '../identity/result';
 import { dayNumberToGregorian, parseIsoDate, gregorianToDayNumber, toIsoDate, type CalendarDate } from '../dates/calendar';
 import { isValidAtSubmission, saudiDayNumber } from '../dates/expiry';
@@ -21,6 +22,10 @@ import {
 
 /** The policies' floor: the committee answers "within a period of not less than two weeks". */
 export const MINIMUM_REPLY_DAYS = 14;
+/** Longest reason kept in a history entry (the support_requests schema allows 2,000 characters). */
+export const MAX_REASON_LENGTH = 2000;
+/** Upper bound on a policy's study period (one year), so a typo in a profile cannot push the reply out of range. */
+export const MAXIMUM_REPLY_DAYS = 365;
 
 export const roleLabels: Readonly<Record<Role, { ar: string; en: string }>> = {
   field_delegate: { ar: 'المندوب الميداني', en: 'field delegate' },
@@ -106,6 +111,7 @@ export type TransitionErrorCode =
   | 'service_before_acceptance'
   | 'channel_missing'
   | 'reason_required'
+  | 'reason_too_long'
   | 'invalid_instant'
   | 'declaration_missing'
   | 'declaration_stale'
@@ -173,10 +179,10 @@ export function earliestReplyDate(submittedAt: string | Date, minimumReplyDays?:
   return toIsoDate(dayNumberToGregorian(day + effectiveReplyDays(minimumReplyDays)));
 }
 
-/** The policy's minimum period, clamped to whole days and never below 14. */
+/** The policy's minimum period in whole days, never below 14 (nor above a year). */
 export function effectiveReplyDays(minimumReplyDays?: number): number {
   if (minimumReplyDays === undefined || !Number.isFinite(minimumReplyDays)) return MINIMUM_REPLY_DAYS;
-  return Math.max(MINIMUM_REPLY_DAYS, Math.ceil(minimumReplyDays));
+  return Math.min(MAXIMUM_REPLY_DAYS, Math.max(MINIMUM_REPLY_DAYS, Math.ceil(minimumReplyDays)));
 }
 
 function needsReason(event: ProcedureEvent, request: ProcedureRecord): boolean {
@@ -267,7 +273,7 @@ export function transition<R extends ProcedureRecord>(request: R, event: Procedu
   const eventLabel = procedureEventLabels[event.type];
   const stateLabel = procedureStateLabels[request.state];
 
-  if (Number.isNaN(Date.parse(ctx.at))) {
+  if (!ISO_INSTANT_PATTERN.test(ctx.at) || Number.isNaN(Date.parse(ctx.at))) {
     return fail('invalid_instant', 'وقت الإجراء غير صالح. تحقّق من ساعة الجهاز ثم أعد المحاولة.', 'The time of the action is not valid. Check the device clock and try again.');
   }
 
@@ -310,6 +316,14 @@ export function transition<R extends ProcedureRecord>(request: R, event: Procedu
   const reason = reasonOf(event);
   if (needsReason(event, request) && !reason) {
     return fail('reason_required', `اكتب سبب «${eventLabel.ar}»؛ يُحفظ السبب في سجل الطلب.`, `Write the reason to ${eventLabel.en}; it is kept in the request's history.`);
+  }
+
+  if (reason && reason.length > MAX_REASON_LENGTH) {
+    return fail(
+      'reason_too_long',
+      `السبب أطول من المسموح (${MAX_REASON_LENGTH} حرف). اختصره واحفظ التفاصيل في ملاحظات الطلب.`,
+      `The reason is too long (at most ${MAX_REASON_LENGTH} characters). Shorten it and keep the details in the request's notes.`,
+    );
   }
 
   let changes: Partial<ProcedureRecord> = {};

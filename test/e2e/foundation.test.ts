@@ -17,7 +17,7 @@ import { generateNationalId, validateNationalId } from '../../shared/identity/na
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
 import { launchProfile, watchPage } from './helpers/browser';
 import { startPgliteHq, startPostgresHq, type TestHq } from './helpers/hq';
-import { beneficiaryRow, configureHq, fillRegistration, openSection } from './helpers/app';
+import { beneficiaryRow, configureHq, fillRegistration, openSection, unlock } from './helpers/app';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const distDir = join(repoRoot, 'dist/renderer');
@@ -74,6 +74,8 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     const random = seeded(screenshots ? 2 : 3);
     const hqPort = await freePort(); // nothing listens here until HQ starts below
     const hqUrl = `http://127.0.0.1:${hqPort}`;
+    const passwordA = 'كلمة-سر-الفرع-1';
+    const passwordB = 'second laptop 2';
     const profileA = await mkdtemp(join(tmpdir(), 'sila-e2e-a-'));
     const profileB = await mkdtemp(join(tmpdir(), 'sila-e2e-b-'));
     tempDirs.push(profileA, profileB);
@@ -85,6 +87,7 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     await page.goto(web.url);
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     expect(await page.getAttribute('html', 'lang')).toBe('ar');
+    await unlock(page, passwordA);
     await configureHq(page, web.url, hqUrl);
     await openSection(page, web.url, 'beneficiaries');
     await page.getByTestId('beneficiaries-empty').waitFor();
@@ -131,8 +134,9 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     expect(await page.getByTestId('hq-url').textContent()).toBe(hqUrl);
     expect(await page.getByTestId('pending-count').textContent()).toBe('1');
 
-    // Reload: still there.
+    // Reload: locked again (keys never outlive the page), still there after unlocking.
     await page.reload();
+    await unlock(page, passwordA);
     await openSection(page, web.url, 'beneficiaries');
     await beneficiaryRow(page, validId).waitFor();
 
@@ -158,6 +162,7 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     page = await firstPage(contextA);
     const watchA2 = watchPage(page);
     await page.goto(web.url);
+    await unlock(page, passwordA);
     await openSection(page, web.url, 'beneficiaries');
     const rowAfterRestart = beneficiaryRow(page, validId);
     await rowAfterRestart.waitFor();
@@ -179,6 +184,7 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     const pageB = await firstPage(contextB);
     const watchB = watchPage(pageB);
     await pageB.goto(web.url);
+    await unlock(pageB, passwordB);
     await configureHq(pageB, web.url, hqUrl);
     await openSection(pageB, web.url, 'beneficiaries');
     const rowB = beneficiaryRow(pageB, validId);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startHq, type RunningHq } from '../../hq/server';
-import { beneficiarySchema, type Beneficiary } from '../../shared/schema';
+import { beneficiarySchema, collections, type Beneficiary } from '../../shared/schema';
 import { readEventStream, type SyncProblem } from '../../shared/sync/client';
 import type { StreamMessage } from '../../shared/sync/protocol';
 import { Laptop, createBackend, freePort, pullAll, waitFor, type Backend } from './support/harness';
@@ -140,6 +140,8 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
     for (const l of [a, b]) {
       const info = await l.call<{ problems: SyncProblem[] }>('info');
       expect(info.problems.filter((p) => p.status !== null && p.status >= 400)).toEqual([]);
+      // Handler failures are reported once (not again as RxDB's wrapped RC_PULL/RC_PUSH).
+      expect(info.problems.filter((p) => p.source === 'replication')).toEqual([]);
     }
 
     await Promise.all(laptops.splice(0).map((l) => l.stop()));
@@ -216,6 +218,67 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
     hq = null;
     expect(await backend.countRows("id LIKE 'bad-%' OR id = 'good-1'")).toBe(0);
     expect((await backend.storedDoc('beneficiaries', 'cas-1'))?.doc).toEqual(updated);
+  });
+
+  test('HQ restarts: laptops reconnect their streams and catch up on what was written meanwhile', async () => {
+    const port = await freePort();
+    const hqUrl = `http://127.0.0.1:${port}`;
+    await start(port);
+    const [a, b] = await Promise.all([Laptop.start('A', hqUrl), Laptop.start('B', hqUrl)]);
+    laptops.push(a, b);
+    await Promise.all([a.call('waitForStream'), b.call('waitForStream')]);
+
+    await hq?.close();
+    hq = null;
+    await b.call('insert', { doc: beneficiary('ben-restart', { nationalId: '1000000016', idHash: fakeHash('1000000016') }) });
+    await b.call('waitForProblem', { source: 'push', timeoutMs: 15_000 });
+
+    await start(port);
+    await a.call('waitFor', { id: 'ben-restart', field: 'nationalId', value: '1000000016', timeoutMs: 20_000 });
+    await a.call('waitForStream');
+    // The reconnected stream is live again: a new write reaches the other laptop.
+    await a.call('patch', { id: 'ben-restart', patch: { city: 'الدمام', updatedAt: now() } });
+    await b.call('waitFor', { id: 'ben-restart', field: 'city', value: 'الدمام', timeoutMs: 15_000 });
+  });
+
+  test('health, readiness, CORS for the renderer origins only, body size limit', async () => {
+    const { url } = await startHq({ port: 0, logLevel: 'silent', allowedOrigins: ['https://hq.example.org'], ...backend.hqOptions }).then((h) => {
+      hq = h;
+      return h;
+    });
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${url}/ready`)).json()).toMatchObject({ status: 'ready', database: backendName });
+
+    for (const origin of ['app://sila', 'http://localhost:5173', 'http://127.0.0.1:4173', 'https://hq.example.org']) {
+      const pre = await fetch(`${url}/sync/beneficiaries/push`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(pre.headers.get('access-control-allow-headers')).toContain('content-type');
+    }
+    const evil = await fetch(`${url}/sync/beneficiaries/pull`, { headers: { origin: 'https://evil.example.com' } });
+    expect(evil.status).toBe(403);
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    expect(((await evil.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN_ORIGIN');
+
+    const huge = await push(url, 'beneficiaries', [{ newDocumentState: { ...beneficiary('huge'), _deleted: false, pad: 'x'.repeat(9 * 1024 * 1024) } }]);
+    expect(huge.status).toBe(413);
+    expect(huge.body.error?.code).toBe('PAYLOAD_TOO_LARGE');
+
+    // Every collection of the shared registry has its endpoints.
+    for (const def of collections) {
+      const res = await fetch(`${url}/sync/${def.name}/pull?batchSize=1`);
+      expect(res.status, def.name).toBe(200);
+      expect(await res.json()).toMatchObject({ documents: expect.any(Array) });
+    }
+
+    const notFound = await fetch(`${url}/nothing/here`);
+    expect(notFound.status).toBe(404);
+    const body = (await notFound.json()) as { error: { code: string; messageAr: string } };
+    expect(body.error.code).toBe('NOT_FOUND');
+    expect(body.error.messageAr.length).toBeGreaterThan(10);
   });
 
   test.runIf(backendName === 'postgres')('two HQ instances on one PostgreSQL: a write on one streams from the other', async () => {

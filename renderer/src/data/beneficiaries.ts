@@ -6,6 +6,7 @@
 import { beneficiaries, validateDocument, type Beneficiary } from '../../../shared/schema';
 import { validateNationalId } from '../../../shared/identity/nationalId';
 import { normalizeDigits } from '../../../shared/identity/digits';
+import { normalizeSaudiMobile } from '../../../shared/identity/phone';
 import type { SilaDatabase } from './database';
 
 export interface RegistrationInput {
@@ -38,7 +39,7 @@ export interface RegistrationContext {
 const englishFallback: Record<RegistrationField, string> = {
   fullName: 'Enter the full name (at least three letters).',
   nationalId: 'Enter a valid 10-digit National ID or iqama number.',
-  phone: 'Enter a mobile number of at most 20 digits.',
+  phone: 'Enter a Saudi mobile number as 05XXXXXXXX.',
 };
 
 const formFields: readonly RegistrationField[] = ['fullName', 'nationalId', 'phone'];
@@ -54,7 +55,10 @@ export function prepareRegistration(input: RegistrationInput, ctx: RegistrationC
   const id = validateNationalId(input.nationalId);
   if (!id.ok) problems.nationalId = { messageAr: id.messageAr, messageEn: id.messageEn };
 
-  const phone = normalizeDigits(input.phone).replace(/[\s\u00a0-]/g, '');
+  // Stored as +9665XXXXXXXX (shared/schema); people type 05…, 9665…, Arabic-Indic digits, spaces.
+  const mobile = input.phone.trim() ? normalizeSaudiMobile(input.phone) : undefined;
+  if (mobile && !mobile.ok) problems.phone = { messageAr: mobile.messageAr, messageEn: mobile.messageEn };
+  const phone = mobile?.ok ? mobile.value.e164 : normalizeDigits(input.phone).replace(/[\s\u00a0-]/g, '');
   const at = ctx.now.toISOString();
   const candidate: Record<string, unknown> = {
     id: ctx.newId(),
@@ -87,6 +91,12 @@ export function prepareRegistration(input: RegistrationInput, ctx: RegistrationC
 /** Stores a prepared beneficiary in the local database (replication sends it to HQ later). */
 export async function saveBeneficiary(db: SilaDatabase, beneficiary: Beneficiary): Promise<void> {
   await db.beneficiaries.insert(beneficiary);
+}
+
+/** How a stored mobile (+9665XXXXXXXX) is shown: the local form people dial (05XXXXXXXX). */
+export function displayPhone(stored: string): string {
+  const mobile = normalizeSaudiMobile(stored);
+  return mobile.ok ? mobile.value.local : stored;
 }
 
 /** Record ids: a random UUID without dashes (fits the shared id pattern [A-Za-z0-9_-]{1,64}). */

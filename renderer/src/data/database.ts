@@ -5,6 +5,7 @@
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { collections, toRxJsonSchema, type Beneficiary } from '../../../shared/schema';
 
 export const databaseName = 'sila';
@@ -18,13 +19,19 @@ export type SilaDatabase = RxDatabase<SilaCollections>;
 addRxPlugin(RxDBLeaderElectionPlugin);
 
 export interface OpenDatabaseOptions {
+  /**
+   * Key for the fields each collection lists as `encrypted` (RxDB's free crypto-js plugin).
+   * Derived from the unlocked data key (`deriveRxdbEncryptionPassword`), never the user's password.
+   */
+  encryptionPassword: string;
   /** Storage override for tests (e.g. Dexie with fake-indexeddb in Node). */
   storage?: RxStorage<unknown, unknown>;
   name?: string;
 }
 
 async function createStorage(override?: RxStorage<unknown, unknown>): Promise<RxStorage<unknown, unknown>> {
-  const storage = override ?? getRxStorageDexie();
+  // Sensitive fields are encrypted before they reach IndexedDB.
+  const storage = wrappedKeyEncryptionCryptoJsStorage({ storage: override ?? getRxStorageDexie() });
   if (import.meta.env.DEV) {
     // Development only: schema checks and document validation. Vite drops this branch (and
     // the dev-mode plugin, which loads a page from rxdb.info) from production builds.
@@ -33,16 +40,18 @@ async function createStorage(override?: RxStorage<unknown, unknown>): Promise<Rx
       import('rxdb/plugins/validate-ajv'),
     ]);
     addRxPlugin(RxDBDevModePlugin);
+    // Validation wraps encryption so it checks the clear document.
     return wrappedValidateAjvStorage({ storage });
   }
   return storage;
 }
 
 /** Opens the database and adds every registered collection (at most 12; see shared/schema). */
-export async function createDatabase(options: OpenDatabaseOptions = {}): Promise<SilaDatabase> {
+export async function createDatabase(options: OpenDatabaseOptions): Promise<SilaDatabase> {
   const db = await createRxDatabase<SilaCollections>({
     name: options.name ?? databaseName,
     storage: await createStorage(options.storage),
+    password: options.encryptionPassword,
     multiInstance: true, // several windows of one profile share the data; one leader replicates
     eventReduce: true,
     closeDuplicates: true,
@@ -57,9 +66,9 @@ export async function createDatabase(options: OpenDatabaseOptions = {}): Promise
 
 let opening: Promise<SilaDatabase> | null = null;
 
-/** The window's database, opened on first use. */
-export function openDatabase(): Promise<SilaDatabase> {
-  opening ??= createDatabase().catch((err: unknown) => {
+/** The window's database, opened once (after unlock). */
+export function openDatabase(encryptionPassword: string): Promise<SilaDatabase> {
+  opening ??= createDatabase({ encryptionPassword }).catch((err: unknown) => {
     opening = null; // allow a retry after e.g. a blocked upgrade
     throw err;
   });

@@ -20,6 +20,14 @@ export interface SyncController {
 
 type Start = (opts: StartCollectionReplicationOptions<unknown>) => CollectionReplication<unknown>;
 
+/**
+ * Chromium allows six HTTP/1.1 connections per HQ origin and every change stream holds one
+ * open. The first collections of the registry (beneficiaries first) stream; the rest push
+ * live and pull every `pollIntervalMs`, so pulls and pushes always find a free connection.
+ */
+export const maxLiveStreams = 3;
+export const pollIntervalMs = 30_000;
+
 export interface SyncControllerOptions {
   start?: Start;
   /** How long to wait for leadership before saying another window syncs. */
@@ -43,12 +51,15 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
   let replications: CollectionReplication<unknown>[] = [];
   let subscriptions: Subscription[] = [];
   let unsubscribeSession: (() => void) | null = null;
+  let pollTimer: number | null = null;
 
   async function teardown(): Promise<void> {
     const current = replications;
     replications = [];
     for (const s of subscriptions) s.unsubscribe();
     subscriptions = [];
+    if (pollTimer !== null) win.clearInterval(pollTimer);
+    pollTimer = null;
     await Promise.allSettled(current.map((r) => r.cancel()));
   }
 
@@ -60,11 +71,19 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       if (gen !== generation) return; // a newer restart won
       const { hqUrl } = session.getState();
       session.getState().setSyncPhase('starting');
-      const started = Object.values(database.collections).map((collection) => ({
+      const started = Object.values(database.collections).map((collection, index) => ({
         name: collection.name,
-        replication: start({ collection: collection as RxCollection<unknown>, hqUrl, waitForLeadership: false }),
+        streamed: index < maxLiveStreams,
+        replication: start({
+          collection: collection as RxCollection<unknown>,
+          hqUrl,
+          waitForLeadership: false,
+          stream: index < maxLiveStreams,
+        }),
       }));
       replications = started.map((s) => s.replication);
+      const polled = started.filter((s) => !s.streamed).map((s) => s.replication);
+      if (polled.length > 0) pollTimer = win.setInterval(() => polled.forEach((r) => r.reSync()), pollIntervalMs);
 
       let cycleStartedAt: string | null = null;
       let cycleFailed = false;

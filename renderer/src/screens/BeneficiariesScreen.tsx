@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useServices } from '../services';
 import { useSession } from '../state/session';
 import { deviceUserId } from '../state/device';
-import { newRecordId, prepareRegistration, saveBeneficiary, type FieldProblem, type RegistrationField, type RegistrationInput } from '../data/beneficiaries';
+import { displayPhone, newRecordId, prepareRegistration, saveBeneficiary, type FieldProblem, type RegistrationField, type RegistrationInput } from '../data/beneficiaries';
 import { useBeneficiaries } from '../data/useBeneficiaries';
 import { SyncBadge } from '../components/SyncBadge';
 import { PeopleIcon } from '../components/icons';
@@ -175,7 +175,7 @@ function BeneficiaryList() {
                     <Table.Td>
                       <span dir="ltr">{b.nationalId}</span>
                     </Table.Td>
-                    <Table.Td>{b.phone ? <span dir="ltr">{b.phone}</span> : t('beneficiaries.noPhone')}</Table.Td>
+                    <Table.Td>{b.phone ? <span dir="ltr">{displayPhone(b.phone)}</span> : t('beneficiaries.noPhone')}</Table.Td>
                     <Table.Td>{dateFormat.format(new Date(b.createdAt))}</Table.Td>
                     <Table.Td>
                       <SyncBadge record={b} />

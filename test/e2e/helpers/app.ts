@@ -1,6 +1,21 @@
 /** Driving the Sila renderer through its UI (the same steps a person takes). */
 import type { Locator, Page } from 'playwright-core';
 
+/** The device password screen: creates the password on first run, unlocks afterwards. */
+export async function unlock(page: Page, password: string): Promise<void> {
+  const create = page.getByTestId('create-password-form');
+  const open = page.getByTestId('unlock-form');
+  await create.or(open).first().waitFor();
+  if (await create.isVisible()) {
+    await create.locator('input[name="password"]').fill(password);
+    await create.locator('input[name="confirmation"]').fill(password);
+  } else {
+    await open.locator('input[name="password"]').fill(password);
+  }
+  await page.getByTestId('unlock-submit').click();
+  await page.getByTestId('nav-beneficiaries').waitFor();
+}
+
 export async function openSection(page: Page, baseUrl: string, section: string): Promise<void> {
   const target = `${baseUrl}#/${section}`;
   if (page.url() === 'about:blank' || !page.url().startsWith(baseUrl)) await page.goto(target);

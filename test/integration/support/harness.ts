@@ -62,6 +62,8 @@ export async function createBackend(name: 'pglite' | 'postgres'): Promise<Backen
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${dbName}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  // DROP DATABASE … WITH (FORCE) may terminate a connection that is still closing.
+  pool.on('error', () => {});
   return {
     name,
     hqOptions: { databaseUrl: url.toString() },

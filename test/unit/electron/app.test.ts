@@ -6,7 +6,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('./electron-double'));
 
 const electron = await import('./electron-double');
-const { app, protocol, ipcMain, session, Menu, powerMonitor, FakeBrowserWindow, FakeWebContents, FakeSession } = electron;
+const {
+  app,
+  protocol,
+  ipcMain,
+  session,
+  Menu,
+  powerMonitor,
+  FakeBrowserWindow,
+  FakeWebContents,
+  FakeSession,
+} = electron;
 const { startSila, APP_USER_MODEL_ID } = await import('../../../electron/app');
 const { invokeChannels } = await import('../../../shared/ipc/channels');
 
@@ -17,7 +27,10 @@ const savedEnv = process.env.SILA_HQ_ORIGINS;
 beforeAll(async () => {
   appPath = await mkdtemp(join(tmpdir(), 'sila-app-test-'));
   await mkdir(join(appPath, 'dist', 'renderer'), { recursive: true });
-  await writeFile(join(appPath, 'dist', 'renderer', 'index.html'), '<!doctype html><title>صلة</title>');
+  await writeFile(
+    join(appPath, 'dist', 'renderer', 'index.html'),
+    '<!doctype html><title>صلة</title>',
+  );
   app.appPath = appPath;
   process.env.SILA_HQ_ORIGINS = 'https://hq.example.org.sa';
   started = startSila();
@@ -52,19 +65,26 @@ describe('after ready', () => {
 
   it('serves app:// with the CSP naming the configured HQ', async () => {
     expect(protocol.handle).toHaveBeenCalledTimes(1);
-    const [scheme, handler] = protocol.handle.mock.calls[0] as [string, (r: Request) => Promise<Response>];
+    const [scheme, handler] = protocol.handle.mock.calls[0] as [
+      string,
+      (r: Request) => Promise<Response>,
+    ];
     expect(scheme).toBe('app');
     const res = await handler(new Request('app://sila/'));
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('صلة');
-    expect(res.headers.get('content-security-policy')).toContain("connect-src 'self' https://hq.example.org.sa;");
+    expect(res.headers.get('content-security-policy')).toContain(
+      "connect-src 'self' https://hq.example.org.sa;",
+    );
   });
 
   it('opens one main window on app://sila/index.html with the preload', () => {
     expect(FakeBrowserWindow.all).toHaveLength(1);
     const w = FakeBrowserWindow.all[0];
     expect(w?.webContents.getURL()).toBe('app://sila/index.html');
-    expect((w?.options.webPreferences as { preload: string }).preload).toBe(join(appPath, 'dist-electron', 'preload.cjs'));
+    expect((w?.options.webPreferences as { preload: string }).preload).toBe(
+      join(appPath, 'dist-electron', 'preload.cjs'),
+    );
     expect(started.mainWindow()).toBe(w);
   });
 
@@ -75,15 +95,41 @@ describe('after ready', () => {
   it('installs the default-deny permission policy on the default session and on new sessions', () => {
     const ses = session.defaultSession;
     expect(ses.requestHandler).not.toBeNull();
-    expect(ses.checkHandler?.(null as never, 'notifications' as never, 'app://sila' as never, {} as never)).toBe(false);
+    expect(
+      ses.checkHandler?.(
+        null as never,
+        'notifications' as never,
+        'app://sila' as never,
+        {} as never,
+      ),
+    ).toBe(false);
     // HQ is remote here: no local-network permission.
-    expect(ses.checkHandler?.(null as never, 'local-network-access' as never, 'app://sila' as never, {} as never)).toBe(false);
+    expect(
+      ses.checkHandler?.(
+        null as never,
+        'local-network-access' as never,
+        'app://sila' as never,
+        {} as never,
+      ),
+    ).toBe(false);
     const created = new FakeSession();
     app.emit('session-created', created);
-    expect(created.checkHandler?.(null as never, 'media' as never, 'https://evil.example' as never, { mediaType: 'video' } as never)).toBe(
-      false,
-    );
-    expect(created.checkHandler?.(null as never, 'media' as never, 'app://sila' as never, { mediaType: 'video' } as never)).toBe(true);
+    expect(
+      created.checkHandler?.(
+        null as never,
+        'media' as never,
+        'https://evil.example' as never,
+        { mediaType: 'video' } as never,
+      ),
+    ).toBe(false);
+    expect(
+      created.checkHandler?.(
+        null as never,
+        'media' as never,
+        'app://sila' as never,
+        { mediaType: 'video' } as never,
+      ),
+    ).toBe(true);
   });
 
   it('hardens any web contents created later', () => {
@@ -91,7 +137,9 @@ describe('after ready', () => {
     app.emit('web-contents-created', {}, contents);
     expect(contents.attempt('will-navigate', 'https://evil.example/')).toBe(true);
     expect(contents.attempt('will-attach-webview')).toBe(true);
-    expect(contents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({
+      action: 'deny',
+    });
   });
 
   it('sets the Arabic menu', () => {

@@ -24,7 +24,9 @@ describe('HQ origins for the CSP', () => {
   it('takes SILA_HQ_ORIGINS first (comma or space separated), skipping invalid entries', () => {
     const warn = vi.fn();
     const origins = resolveHqOrigins({
-      env: { SILA_HQ_ORIGINS: 'https://hq.example.org.sa, http://127.0.0.1:8787 javascript:alert(1)' },
+      env: {
+        SILA_HQ_ORIGINS: 'https://hq.example.org.sa, http://127.0.0.1:8787 javascript:alert(1)',
+      },
       userDataDir: '/x',
       readFile: () => JSON.stringify({ hqOrigins: ['https://from-file.example'] }),
       warn,
@@ -35,18 +37,28 @@ describe('HQ origins for the CSP', () => {
 
   it('then reads hqOrigins from <userData>/sila-settings.json', () => {
     const readFile = vi.fn(() => JSON.stringify({ hqOrigins: ['https://from-file.example/'] }));
-    expect(resolveHqOrigins({ env: {}, userDataDir: '/data', readFile })).toEqual(['https://from-file.example']);
-    expect(readFile).toHaveBeenCalledWith(expect.stringMatching(/[/\\]data[/\\]sila-settings\.json$/));
+    expect(resolveHqOrigins({ env: {}, userDataDir: '/data', readFile })).toEqual([
+      'https://from-file.example',
+    ]);
+    expect(readFile).toHaveBeenCalledWith(
+      expect.stringMatching(/[/\\]data[/\\]sila-settings\.json$/),
+    );
   });
 
   it('falls back to the development HQ when nothing usable is configured', () => {
     const warn = vi.fn();
-    expect(resolveHqOrigins({ env: {}, userDataDir: '/data', readFile: noFile, warn })).toEqual([...DEFAULT_HQ_ORIGINS]);
-    expect(resolveHqOrigins({ env: { SILA_HQ_ORIGINS: 'nonsense' }, userDataDir: null, warn })).toEqual(['http://127.0.0.1:8787']);
-    expect(resolveHqOrigins({ env: {}, userDataDir: '/d', readFile: () => '{not json', warn })).toEqual(['http://127.0.0.1:8787']);
-    expect(resolveHqOrigins({ env: {}, userDataDir: '/d', readFile: () => '{"hqOrigins": "x"}', warn })).toEqual([
-      'http://127.0.0.1:8787',
+    expect(resolveHqOrigins({ env: {}, userDataDir: '/data', readFile: noFile, warn })).toEqual([
+      ...DEFAULT_HQ_ORIGINS,
     ]);
+    expect(
+      resolveHqOrigins({ env: { SILA_HQ_ORIGINS: 'nonsense' }, userDataDir: null, warn }),
+    ).toEqual(['http://127.0.0.1:8787']);
+    expect(
+      resolveHqOrigins({ env: {}, userDataDir: '/d', readFile: () => '{not json', warn }),
+    ).toEqual(['http://127.0.0.1:8787']);
+    expect(
+      resolveHqOrigins({ env: {}, userDataDir: '/d', readFile: () => '{"hqOrigins": "x"}', warn }),
+    ).toEqual(['http://127.0.0.1:8787']);
     expect(warn).toHaveBeenCalledTimes(3);
   });
 });

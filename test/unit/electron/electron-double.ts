@@ -45,7 +45,10 @@ export class FakeWebContents extends EventEmitter {
   send(channel: string, payload: unknown): void {
     this.sent.push([channel, payload]);
   }
-  print(options: Record<string, unknown>, callback: (success: boolean, failureReason: string) => void): void {
+  print(
+    options: Record<string, unknown>,
+    callback: (success: boolean, failureReason: string) => void,
+  ): void {
     this.printCalls.push({ options });
     const { success, failureReason } = this.printOutcome;
     queueMicrotask(() => callback(success, failureReason));
@@ -72,7 +75,8 @@ export class FakeBrowserWindow extends EventEmitter {
   constructor(readonly options: Record<string, unknown>) {
     super();
     FakeBrowserWindow.all.push(this);
-    if (FakeBrowserWindow.nextPrintOutcome) this.webContents.printOutcome = FakeBrowserWindow.nextPrintOutcome;
+    if (FakeBrowserWindow.nextPrintOutcome)
+      this.webContents.printOutcome = FakeBrowserWindow.nextPrintOutcome;
   }
   static fromWebContents(contents: unknown): FakeBrowserWindow | null {
     return FakeBrowserWindow.all.find((w) => w.webContents === contents) ?? null;
@@ -185,7 +189,9 @@ export const ipcMain = {
 };
 
 class FakeIpcRenderer extends EventEmitter {
-  readonly invoke = vi.fn((..._args: unknown[]): Promise<unknown> => Promise.resolve({ ok: true, value: null }));
+  readonly invoke = vi.fn((..._args: unknown[]): Promise<unknown> =>
+    Promise.resolve({ ok: true, value: null }),
+  );
   readonly send = vi.fn();
 }
 export const ipcRenderer = new FakeIpcRenderer();
@@ -213,7 +219,10 @@ export const safeStorage = {
     return Buffer.concat([Buffer.from('v10'), Buffer.from(plaintext, 'utf8').reverse()]);
   },
   decryptString(ciphertext: Buffer): string {
-    if (ciphertext.subarray(0, 3).toString() !== 'v10') throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (ciphertext.subarray(0, 3).toString() !== 'v10')
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString.',
+      );
     return Buffer.from(ciphertext.subarray(3)).reverse().toString('utf8');
   },
 };

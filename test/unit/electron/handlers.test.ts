@@ -5,9 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 
 vi.mock('electron', () => import('./electron-double'));
 
-const { FakeBrowserWindow, dialog, ipcMain, safeStorage, shell } = await import('./electron-double');
+const { FakeBrowserWindow, dialog, ipcMain, safeStorage, shell } =
+  await import('./electron-double');
 const { registerIpcHandlers } = await import('../../../electron/handlers');
-const { printPdf, removeStalePrintFolders, PRINT_FOLDER_PREFIX } = await import('../../../electron/print');
+const { printPdf, removeStalePrintFolders, PRINT_FOLDER_PREFIX } =
+  await import('../../../electron/print');
 const { invokeChannels } = await import('../../../shared/ipc/channels');
 
 const pdf = new Uint8Array([...Buffer.from('%PDF-1.7\n% صلة\n%%EOF\n')]);
@@ -18,7 +20,11 @@ const call = async (channel: string, payload?: unknown, frameUrl = 'app://sila/i
   const fn = ipcMain.handlers.get(channel);
   if (!fn) throw new Error(`no handler for ${channel}`);
   const event = { senderFrame: { url: frameUrl }, sender: pageWindow.webContents };
-  return (payload === undefined ? fn(event) : fn(event, payload)) as Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
+  return (payload === undefined ? fn(event) : fn(event, payload)) as Promise<{
+    ok: boolean;
+    value?: unknown;
+    error?: { code: string };
+  }>;
 };
 
 beforeAll(async () => {
@@ -64,36 +70,59 @@ describe('secure:encrypt / secure:decrypt', () => {
     expect(enc.ok).toBe(true);
     const ciphertext = (enc.value as { ciphertext: string }).ciphertext;
     expect(Buffer.from(ciphertext, 'base64').subarray(0, 3).toString()).toBe('v10');
-    expect(await call('secure:decrypt', { ciphertext })).toEqual({ ok: true, value: { plaintext: 'wrapped-key-مفتاح' } });
+    expect(await call('secure:decrypt', { ciphertext })).toEqual({
+      ok: true,
+      value: { plaintext: 'wrapped-key-مفتاح' },
+    });
   });
 
   it('fails with secure_storage_unavailable when safeStorage is unavailable', async () => {
     safeStorage.available = false;
-    expect((await call('secure:encrypt', { plaintext: 'k' })).error?.code).toBe('secure_storage_unavailable');
-    expect((await call('secure:decrypt', { ciphertext: 'djEwaw==' })).error?.code).toBe('secure_storage_unavailable');
+    expect((await call('secure:encrypt', { plaintext: 'k' })).error?.code).toBe(
+      'secure_storage_unavailable',
+    );
+    expect((await call('secure:decrypt', { ciphertext: 'djEwaw==' })).error?.code).toBe(
+      'secure_storage_unavailable',
+    );
   });
 
   it("treats Linux's basic_text fallback (a hard-coded password) as unavailable", async () => {
     safeStorage.backend = 'basic_text';
-    expect((await call('secure:encrypt', { plaintext: 'k' })).error?.code).toBe('secure_storage_unavailable');
+    expect((await call('secure:encrypt', { plaintext: 'k' })).error?.code).toBe(
+      'secure_storage_unavailable',
+    );
   });
 
   it('reports decrypt_failed for a value this machine cannot decrypt', async () => {
-    expect((await call('secure:decrypt', { ciphertext: Buffer.from('xyz-other-machine').toString('base64') })).error?.code).toBe(
-      'decrypt_failed',
-    );
+    expect(
+      (
+        await call('secure:decrypt', {
+          ciphertext: Buffer.from('xyz-other-machine').toString('base64'),
+        })
+      ).error?.code,
+    ).toBe('decrypt_failed');
   });
 });
 
 describe('file:saveAs', () => {
-  const request = () => ({ suggestedName: 'إقرار-123.pdf', bytes: pdf, filters: [{ name: 'مستند PDF', extensions: ['pdf'] }] });
+  const request = () => ({
+    suggestedName: 'إقرار-123.pdf',
+    bytes: pdf,
+    filters: [{ name: 'مستند PDF', extensions: ['pdf'] }],
+  });
 
   it('writes the bytes to the chosen file', async () => {
     const target = join(work, 'saved.pdf');
     dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: target });
-    expect(await call('file:saveAs', request())).toEqual({ ok: true, value: { status: 'saved', path: target } });
+    expect(await call('file:saveAs', request())).toEqual({
+      ok: true,
+      value: { status: 'saved', path: target },
+    });
     expect(new Uint8Array(await readFile(target))).toEqual(pdf);
-    const [parent, options] = dialog.showSaveDialog.mock.calls.at(-1) as [unknown, { defaultPath: string; filters: unknown }];
+    const [parent, options] = dialog.showSaveDialog.mock.calls.at(-1) as [
+      unknown,
+      { defaultPath: string; filters: unknown },
+    ];
     expect(parent).toBe(pageWindow);
     expect(options.defaultPath.endsWith('إقرار-123.pdf')).toBe(true);
     expect(options.filters).toEqual([{ name: 'مستند PDF', extensions: ['pdf'] }]);
@@ -102,11 +131,17 @@ describe('file:saveAs', () => {
 
   it('reports a cancelled dialog', async () => {
     dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
-    expect(await call('file:saveAs', request())).toEqual({ ok: true, value: { status: 'cancelled' } });
+    expect(await call('file:saveAs', request())).toEqual({
+      ok: true,
+      value: { status: 'cancelled' },
+    });
   });
 
   it('reports save_failed when the folder cannot be written', async () => {
-    dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: join(work, 'no-such-folder', 'x.pdf') });
+    dialog.showSaveDialog.mockResolvedValueOnce({
+      canceled: false,
+      filePath: join(work, 'no-such-folder', 'x.pdf'),
+    });
     expect((await call('file:saveAs', request())).error?.code).toBe('save_failed');
   });
 });
@@ -114,16 +149,26 @@ describe('file:saveAs', () => {
 describe('shell:openExternal', () => {
   it('opens https and refuses other schemes with url_not_allowed', async () => {
     shell.openExternal.mockClear();
-    expect(await call('shell:openExternal', { url: 'https://example.org/' })).toEqual({ ok: true, value: { opened: true } });
+    expect(await call('shell:openExternal', { url: 'https://example.org/' })).toEqual({
+      ok: true,
+      value: { opened: true },
+    });
     expect(shell.openExternal).toHaveBeenCalledExactlyOnceWith('https://example.org/');
-    expect((await call('shell:openExternal', { url: 'file:///etc/passwd' })).error?.code).toBe('url_not_allowed');
-    expect((await call('shell:openExternal', { url: 'javascript:alert(1)' })).error?.code).toBe('url_not_allowed');
+    expect((await call('shell:openExternal', { url: 'file:///etc/passwd' })).error?.code).toBe(
+      'url_not_allowed',
+    );
+    expect((await call('shell:openExternal', { url: 'javascript:alert(1)' })).error?.code).toBe(
+      'url_not_allowed',
+    );
     expect(shell.openExternal).toHaveBeenCalledTimes(1);
   });
 });
 
 describe('print:pdf', () => {
-  const printWindows = () => FakeBrowserWindow.all.filter((w) => (w.options.webPreferences as { plugins?: boolean } | undefined)?.plugins === true);
+  const printWindows = () =>
+    FakeBrowserWindow.all.filter(
+      (w) => (w.options.webPreferences as { plugins?: boolean } | undefined)?.plugins === true,
+    );
 
   it('prints the PDF from a hidden print window and removes the temporary file', async () => {
     const before = printWindows().length;
@@ -133,7 +178,9 @@ describe('print:pdf', () => {
     expect(printWindows().length).toBe(before + 1);
     expect(w?.loadedFile?.startsWith(join(work, PRINT_FOLDER_PREFIX))).toBe(true);
     expect(new Uint8Array(w?.loadedFileBytes ?? [])).toEqual(pdf);
-    expect(w?.webContents.printCalls).toEqual([{ options: { silent: false, printBackground: true, copies: 3 } }]);
+    expect(w?.webContents.printCalls).toEqual([
+      { options: { silent: false, printBackground: true, copies: 3 } },
+    ]);
     expect(w?.visible).toBe(false);
     expect(w?.destroyed).toBe(true);
     expect((await readdir(work)).filter((n) => n.startsWith(PRINT_FOLDER_PREFIX))).toEqual([]);
@@ -148,7 +195,9 @@ describe('print:pdf', () => {
 
   it('fails with print_failed when printing fails, and cleans up', async () => {
     FakeBrowserWindow.nextPrintOutcome = { success: false, failureReason: 'failed' };
-    await expect(printPdf(pdf, 1, { tempRoot: work, settleMs: 0 })).rejects.toMatchObject({ code: 'print_failed' });
+    await expect(printPdf(pdf, 1, { tempRoot: work, settleMs: 0 })).rejects.toMatchObject({
+      code: 'print_failed',
+    });
     expect(printWindows().at(-1)?.destroyed).toBe(true);
     expect((await readdir(work)).filter((n) => n.startsWith(PRINT_FOLDER_PREFIX))).toEqual([]);
   });
@@ -160,8 +209,13 @@ describe('print:pdf', () => {
 
   it('is reachable over IPC and returns the envelope', async () => {
     FakeBrowserWindow.nextPrintOutcome = { success: false, failureReason: 'failed' };
-    expect(await call('print:pdf', { pdf, copies: 1 })).toMatchObject({ ok: false, error: { code: 'print_failed' } });
-    expect((await call('print:pdf', { pdf: new Uint8Array([1, 2, 3, 4, 5, 6]), copies: 1 })).error?.code).toBe('invalid_request');
+    expect(await call('print:pdf', { pdf, copies: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'print_failed' },
+    });
+    expect(
+      (await call('print:pdf', { pdf: new Uint8Array([1, 2, 3, 4, 5, 6]), copies: 1 })).error?.code,
+    ).toBe('invalid_request');
   });
 
   it('removes print folders left by a crash, but not one in use', async () => {
@@ -182,6 +236,8 @@ describe('print:pdf', () => {
 
 describe('sender check applies to every channel', () => {
   it.each(Object.values(invokeChannels))('%s refuses a foreign page', async (channel) => {
-    expect((await call(channel, undefined, 'https://evil.example/')).error?.code).toBe('forbidden_sender');
+    expect((await call(channel, undefined, 'https://evil.example/')).error?.code).toBe(
+      'forbidden_sender',
+    );
   });
 });

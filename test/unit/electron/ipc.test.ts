@@ -50,7 +50,10 @@ describe('sender check', () => {
   ])('refuses a call from %s without running the handler', async (_label, frame) => {
     const handler = vi.fn(() => ({ printed: true }));
     const result = await runHandler('print:pdf', handler, eventFrom(frame), [{ pdf, copies: 1 }]);
-    expect(result).toEqual({ ok: false, error: { code: 'forbidden_sender', message: ipcErrorMessages.forbidden_sender } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'forbidden_sender', message: ipcErrorMessages.forbidden_sender },
+    });
     expect(handler).not.toHaveBeenCalled();
   });
 });
@@ -62,12 +65,32 @@ describe('payload validation', () => {
     ['not a PDF', 'print:pdf', [{ pdf: new Uint8Array([1, 2, 3, 4, 5]), copies: 1 }]],
     ['zero copies', 'print:pdf', [{ pdf, copies: 0 }]],
     ['fractional copies', 'print:pdf', [{ pdf, copies: 1.5 }]],
-    ['a path as file name', 'file:saveAs', [{ suggestedName: '../../.bashrc', bytes: pdf, filters: [] }]],
-    ['a Windows path as file name', 'file:saveAs', [{ suggestedName: 'C:\\x.pdf', bytes: pdf, filters: [] }]],
-    ['NUL in the file name', 'file:saveAs', [{ suggestedName: 'a\u0000.pdf', bytes: pdf, filters: [] }]],
+    [
+      'a path as file name',
+      'file:saveAs',
+      [{ suggestedName: '../../.bashrc', bytes: pdf, filters: [] }],
+    ],
+    [
+      'a Windows path as file name',
+      'file:saveAs',
+      [{ suggestedName: 'C:\\x.pdf', bytes: pdf, filters: [] }],
+    ],
+    [
+      'NUL in the file name',
+      'file:saveAs',
+      [{ suggestedName: 'a\u0000.pdf', bytes: pdf, filters: [] }],
+    ],
     ['".." as file name', 'file:saveAs', [{ suggestedName: '..', bytes: pdf, filters: [] }]],
-    ['empty file', 'file:saveAs', [{ suggestedName: 'a.pdf', bytes: new Uint8Array(), filters: [] }]],
-    ['a bad filter', 'file:saveAs', [{ suggestedName: 'a.pdf', bytes: pdf, filters: [{ name: 'x', extensions: ['.pdf'] }] }]],
+    [
+      'empty file',
+      'file:saveAs',
+      [{ suggestedName: 'a.pdf', bytes: new Uint8Array(), filters: [] }],
+    ],
+    [
+      'a bad filter',
+      'file:saveAs',
+      [{ suggestedName: 'a.pdf', bytes: pdf, filters: [{ name: 'x', extensions: ['.pdf'] }] }],
+    ],
     ['a string instead of an object', 'secure:encrypt', ['secret']],
     ['an empty secret', 'secure:encrypt', [{ plaintext: '' }]],
     ['not base64', 'secure:decrypt', [{ ciphertext: 'not base64!' }]],
@@ -79,7 +102,10 @@ describe('payload validation', () => {
       throw new Error('must not run');
     });
     const result = await runHandler(channel, handler as never, appEvent(), args);
-    expect(result).toEqual({ ok: false, error: { code: 'invalid_request', message: ipcErrorMessages.invalid_request } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: ipcErrorMessages.invalid_request },
+    });
     expect(handler).not.toHaveBeenCalled();
   });
 });
@@ -94,7 +120,10 @@ describe('handler failures never cross IPC as exceptions', () => {
       appEvent(),
       [{ url: 'https://example.org' }],
     );
-    expect(result).toEqual({ ok: false, error: { code: 'internal', message: ipcErrorMessages.internal } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'internal', message: ipcErrorMessages.internal },
+    });
     const text = JSON.stringify(result);
     expect(text).not.toContain('ENOENT');
     expect(text).not.toContain('main.cjs');
@@ -102,9 +131,12 @@ describe('handler failures never cross IPC as exceptions', () => {
   });
 
   it('turns a rejected promise into "internal"', async () => {
-    const result = await runHandler('shell:openExternal', () => Promise.reject(new TypeError('boom')), appEvent(), [
-      { url: 'https://example.org' },
-    ]);
+    const result = await runHandler(
+      'shell:openExternal',
+      () => Promise.reject(new TypeError('boom')),
+      appEvent(),
+      [{ url: 'https://example.org' }],
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('internal');
   });
@@ -120,7 +152,10 @@ describe('handler failures never cross IPC as exceptions', () => {
     );
     expect(coded).toEqual({
       ok: false,
-      error: { code: 'secure_storage_unavailable', message: ipcErrorMessages.secure_storage_unavailable },
+      error: {
+        code: 'secure_storage_unavailable',
+        message: ipcErrorMessages.secure_storage_unavailable,
+      },
     });
     const custom = await runHandler(
       'secure:encrypt',
@@ -134,8 +169,13 @@ describe('handler failures never cross IPC as exceptions', () => {
   });
 
   it('refuses a response outside the contract', async () => {
-    const result = await runHandler('print:pdf', () => ({ printed: 'yes' }) as never, appEvent(), [{ pdf, copies: 1 }]);
-    expect(result).toEqual({ ok: false, error: { code: 'invalid_response', message: ipcErrorMessages.invalid_response } });
+    const result = await runHandler('print:pdf', () => ({ printed: 'yes' }) as never, appEvent(), [
+      { pdf, copies: 1 },
+    ]);
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'invalid_response', message: ipcErrorMessages.invalid_response },
+    });
   });
 
   it('gives the handler the window of the calling page', async () => {
@@ -159,11 +199,21 @@ describe('handle()', () => {
     handle('shell:openExternal', () => ({ opened: true as const }));
     expect(ipcMain.handle).toHaveBeenCalledWith('shell:openExternal', expect.any(Function));
     const registered = ipcMain.handlers.get('shell:openExternal');
-    expect(await registered?.(appEvent(), { url: 'https://example.org' })).toEqual({ ok: true, value: { opened: true } });
-    expect(await registered?.(eventFrom({ url: 'https://evil.example/' }), { url: 'https://example.org' })).toMatchObject({
+    expect(await registered?.(appEvent(), { url: 'https://example.org' })).toEqual({
+      ok: true,
+      value: { opened: true },
+    });
+    expect(
+      await registered?.(eventFrom({ url: 'https://evil.example/' }), {
+        url: 'https://example.org',
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'forbidden_sender' },
     });
-    expect(await registered?.(appEvent(), { url: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await registered?.(appEvent(), { url: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
   });
 });

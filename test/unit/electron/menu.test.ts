@@ -20,7 +20,8 @@ describe('application menu', () => {
   });
 
   it('has developer tools and reload only when run from the source tree', () => {
-    const roles = (packaged: boolean) => all(buildMenuTemplate({ isMac: false, isPackaged: packaged })).map((i) => i.role);
+    const roles = (packaged: boolean) =>
+      all(buildMenuTemplate({ isMac: false, isPackaged: packaged })).map((i) => i.role);
     expect(roles(true)).not.toContain('toggleDevTools');
     expect(roles(true)).not.toContain('reload');
     expect(roles(false)).toContain('toggleDevTools');

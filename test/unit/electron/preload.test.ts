@@ -8,7 +8,10 @@ const { silaBridgeKeys } = await import('../../../shared/ipc/bridge');
 
 const exposed = () => {
   expect(contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
-  const [name, api] = contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, unknown>];
+  const [name, api] = contextBridge.exposeInMainWorld.mock.calls[0] as [
+    string,
+    Record<string, unknown>,
+  ];
   return { name, api };
 };
 
@@ -20,7 +23,16 @@ describe('preload: window.sila', () => {
     expect(name).toBe('sila');
     expect(Object.keys(api).sort()).toEqual([...silaBridgeKeys].sort());
     for (const key of Object.keys(api)) expect(typeof api[key]).toBe('function');
-    for (const forbidden of ['ipcRenderer', 'invoke', 'send', 'on', 'sendSync', 'postMessage', 'require', 'process']) {
+    for (const forbidden of [
+      'ipcRenderer',
+      'invoke',
+      'send',
+      'on',
+      'sendSync',
+      'postMessage',
+      'require',
+      'process',
+    ]) {
       expect(api).not.toHaveProperty(forbidden);
     }
     expect(Object.values(api)).not.toContain(ipcRenderer);
@@ -29,7 +41,11 @@ describe('preload: window.sila', () => {
 
   it.each([
     ['getAppInfo', 'app:info', undefined],
-    ['saveFileAs', 'file:saveAs', { suggestedName: 'a.pdf', bytes: new Uint8Array([1]), filters: [] }],
+    [
+      'saveFileAs',
+      'file:saveAs',
+      { suggestedName: 'a.pdf', bytes: new Uint8Array([1]), filters: [] },
+    ],
     ['printPdf', 'print:pdf', { pdf: new Uint8Array([0x25]), copies: 1 }],
     ['encryptSecret', 'secure:encrypt', { plaintext: 'k' }],
     ['decryptSecret', 'secure:decrypt', { ciphertext: 'aw==' }],
@@ -40,7 +56,9 @@ describe('preload: window.sila', () => {
     const result = await (api[fn] as (r?: unknown) => Promise<unknown>)(request);
     expect(result).toEqual({ ok: true, value: 'x' });
     expect(ipcRenderer.invoke).toHaveBeenCalledTimes(1);
-    expect(ipcRenderer.invoke.mock.calls[0]).toEqual(request === undefined ? [channel] : [channel, request]);
+    expect(ipcRenderer.invoke.mock.calls[0]).toEqual(
+      request === undefined ? [channel] : [channel, request],
+    );
   });
 
   it('onLock delivers power:lock without the IPC event and unsubscribes', () => {
@@ -50,7 +68,11 @@ describe('preload: window.sila', () => {
     const unsubscribe = onLock((...args: unknown[]) => seen.push(args));
     expect(ipcRenderer.listenerCount('power:lock')).toBe(1);
     ipcRenderer.emit('power:lock', { sender: 'the IPC event' }, { reason: 'suspend' });
-    ipcRenderer.emit('power:lock', { sender: 'the IPC event' }, { reason: 'lock-screen', extra: 'dropped' });
+    ipcRenderer.emit(
+      'power:lock',
+      { sender: 'the IPC event' },
+      { reason: 'lock-screen', extra: 'dropped' },
+    );
     expect(seen).toEqual([[{ reason: 'suspend' }], [{ reason: 'lock-screen' }]]);
     unsubscribe();
     expect(ipcRenderer.listenerCount('power:lock')).toBe(0);

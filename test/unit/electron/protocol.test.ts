@@ -29,7 +29,9 @@ describe('app scheme registration', () => {
   it('registers exactly one privileged scheme "app" with deliberate privileges', () => {
     registerAppScheme();
     expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledTimes(1);
-    const [schemes] = protocol.registerSchemesAsPrivileged.mock.calls[0] as [Array<{ scheme: string; privileges: object }>];
+    const [schemes] = protocol.registerSchemesAsPrivileged.mock.calls[0] as [
+      Array<{ scheme: string; privileges: object }>,
+    ];
     expect(schemes).toHaveLength(1);
     expect(schemes[0]?.scheme).toBe('app');
     expect(schemes[0]?.privileges).toEqual({
@@ -222,12 +224,16 @@ describe('app:// request handler (real files)', () => {
     'app://sila/%2e%2e/secret.txt',
     'app://sila/{encoded absolute path of secret.txt}',
   ])('never serves a file outside the renderer folder: %s', async (template) => {
-    const url = template.replace('{encoded absolute path of secret.txt}', encodeURIComponent(join(base, 'secret.txt')));
+    const url = template.replace(
+      '{encoded absolute path of secret.txt}',
+      encodeURIComponent(join(base, 'secret.txt')),
+    );
     const res = await get(url);
     const body = await res.text();
     expect(body).not.toContain('TOP SECRET');
     expect([200, 400, 404]).toContain(res.status);
-    if (res.status === 200) expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    if (res.status === 200)
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
   });
 
   it('answers only for the host "sila"', async () => {
@@ -246,7 +252,10 @@ describe('app:// request handler (real files)', () => {
   it('serveApp hands the handler to protocol.handle("app")', async () => {
     serveApp({ root, contentSecurityPolicy: csp });
     expect(protocol.handle).toHaveBeenCalledTimes(1);
-    const [scheme, registered] = protocol.handle.mock.calls[0] as [string, (r: Request) => Promise<Response>];
+    const [scheme, registered] = protocol.handle.mock.calls[0] as [
+      string,
+      (r: Request) => Promise<Response>,
+    ];
     expect(scheme).toBe('app');
     const res = await registered(new Request('app://sila/index.html'));
     expect(res.status).toBe(200);

@@ -3,8 +3,13 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('./electron-double'));
 
 const { FakeSession, FakeWebContents, shell } = await import('./electron-double');
-const { applyPermissionPolicy, decidePermissionCheck, decidePermissionRequest, isLocalNetworkOrigin, openExternalSafely } =
-  await import('../../../electron/security');
+const {
+  applyPermissionPolicy,
+  decidePermissionCheck,
+  decidePermissionRequest,
+  isLocalNetworkOrigin,
+  openExternalSafely,
+} = await import('../../../electron/security');
 
 const APP = 'app://sila/index.html';
 const remote = { allowLocalNetwork: false };
@@ -14,8 +19,22 @@ beforeEach(() => shell.openExternal.mockClear());
 
 describe('permission requests: default deny', () => {
   it('allows the camera (video only) for the app page', () => {
-    expect(decidePermissionRequest('media', APP, { requestingUrl: APP, mediaTypes: ['video'], securityOrigin: 'app://sila' }, remote)).toBe(true);
-    expect(decidePermissionRequest('media', APP, { requestingUrl: 'app://sila/capture', mediaTypes: ['video'] }, remote)).toBe(true);
+    expect(
+      decidePermissionRequest(
+        'media',
+        APP,
+        { requestingUrl: APP, mediaTypes: ['video'], securityOrigin: 'app://sila' },
+        remote,
+      ),
+    ).toBe(true);
+    expect(
+      decidePermissionRequest(
+        'media',
+        APP,
+        { requestingUrl: 'app://sila/capture', mediaTypes: ['video'] },
+        remote,
+      ),
+    ).toBe(true);
   });
 
   it.each([
@@ -23,15 +42,34 @@ describe('permission requests: default deny', () => {
     ['camera + microphone', { requestingUrl: APP, mediaTypes: ['video', 'audio'] }, APP],
     ['no media types', { requestingUrl: APP, mediaTypes: [] }, APP],
     ['other origin', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] }, APP],
-    ['file://', { requestingUrl: 'file:///tmp/x.html', mediaTypes: ['video'] }, 'file:///tmp/x.html'],
+    [
+      'file://',
+      { requestingUrl: 'file:///tmp/x.html', mediaTypes: ['video'] },
+      'file:///tmp/x.html',
+    ],
     ['look-alike host', { requestingUrl: 'app://sila.evil.example/', mediaTypes: ['video'] }, APP],
     ['app with port', { requestingUrl: 'app://sila:1/', mediaTypes: ['video'] }, APP],
     ['other host on app scheme', { requestingUrl: 'app://other/', mediaTypes: ['video'] }, APP],
-    ['app frame inside a foreign page', { requestingUrl: APP, mediaTypes: ['video'] }, 'https://evil.example/'],
-    ['foreign security origin', { requestingUrl: APP, mediaTypes: ['video'], securityOrigin: 'https://evil.example' }, APP],
+    [
+      'app frame inside a foreign page',
+      { requestingUrl: APP, mediaTypes: ['video'] },
+      'https://evil.example/',
+    ],
+    [
+      'foreign security origin',
+      { requestingUrl: APP, mediaTypes: ['video'], securityOrigin: 'https://evil.example' },
+      APP,
+    ],
     ['missing requesting URL', { mediaTypes: ['video'] }, APP],
   ] as const)('denies media: %s', (_label, details, top) => {
-    expect(decidePermissionRequest('media', top, { ...details, mediaTypes: [...details.mediaTypes] }, remote)).toBe(false);
+    expect(
+      decidePermissionRequest(
+        'media',
+        top,
+        { ...details, mediaTypes: [...details.mediaTypes] },
+        remote,
+      ),
+    ).toBe(false);
   });
 
   it.each([
@@ -59,39 +97,90 @@ describe('permission requests: default deny', () => {
   });
 
   it('keeps the offline database from eviction (persistent-storage) for the app only', () => {
-    expect(decidePermissionRequest('persistent-storage', APP, { requestingUrl: APP }, remote)).toBe(true);
-    expect(decidePermissionRequest('persistent-storage', 'https://x.example/', { requestingUrl: 'https://x.example/' }, remote)).toBe(false);
+    expect(decidePermissionRequest('persistent-storage', APP, { requestingUrl: APP }, remote)).toBe(
+      true,
+    );
+    expect(
+      decidePermissionRequest(
+        'persistent-storage',
+        'https://x.example/',
+        { requestingUrl: 'https://x.example/' },
+        remote,
+      ),
+    ).toBe(false);
   });
 
   it('allows local-network access only when the HQ is local, and only for the app', () => {
     for (const p of ['local-network-access', 'local-network', 'loopback-network']) {
       expect(decidePermissionRequest(p, APP, { requestingUrl: APP }, local)).toBe(true);
       expect(decidePermissionRequest(p, APP, { requestingUrl: APP }, remote)).toBe(false);
-      expect(decidePermissionRequest(p, 'https://evil.example/', { requestingUrl: 'https://evil.example/' }, local)).toBe(false);
+      expect(
+        decidePermissionRequest(
+          p,
+          'https://evil.example/',
+          { requestingUrl: 'https://evil.example/' },
+          local,
+        ),
+      ).toBe(false);
     }
   });
 });
 
 describe('permission checks: default deny', () => {
   it('allows the video check for app://sila only', () => {
-    expect(decidePermissionCheck('media', 'app://sila', { mediaType: 'video', requestingUrl: APP }, remote)).toBe(true);
-    expect(decidePermissionCheck('media', 'app://sila/', { mediaType: 'video' }, remote)).toBe(true);
-    expect(decidePermissionCheck('media', 'app://sila', { mediaType: 'audio' }, remote)).toBe(false);
-    expect(decidePermissionCheck('media', 'app://sila', { mediaType: 'unknown' }, remote)).toBe(false);
+    expect(
+      decidePermissionCheck(
+        'media',
+        'app://sila',
+        { mediaType: 'video', requestingUrl: APP },
+        remote,
+      ),
+    ).toBe(true);
+    expect(decidePermissionCheck('media', 'app://sila/', { mediaType: 'video' }, remote)).toBe(
+      true,
+    );
+    expect(decidePermissionCheck('media', 'app://sila', { mediaType: 'audio' }, remote)).toBe(
+      false,
+    );
+    expect(decidePermissionCheck('media', 'app://sila', { mediaType: 'unknown' }, remote)).toBe(
+      false,
+    );
     expect(decidePermissionCheck('media', 'app://sila', {}, remote)).toBe(false);
-    expect(decidePermissionCheck('media', 'https://evil.example', { mediaType: 'video' }, remote)).toBe(false);
+    expect(
+      decidePermissionCheck('media', 'https://evil.example', { mediaType: 'video' }, remote),
+    ).toBe(false);
     expect(decidePermissionCheck('media', 'file://', { mediaType: 'video' }, remote)).toBe(false);
     expect(decidePermissionCheck('media', 'null', { mediaType: 'video' }, remote)).toBe(false);
-    expect(decidePermissionCheck('media', 'app://sila', { mediaType: 'video', embeddingOrigin: 'https://evil.example' }, remote)).toBe(false);
-    expect(decidePermissionCheck('media', 'app://sila', { mediaType: 'video', securityOrigin: 'https://evil.example' }, remote)).toBe(false);
+    expect(
+      decidePermissionCheck(
+        'media',
+        'app://sila',
+        { mediaType: 'video', embeddingOrigin: 'https://evil.example' },
+        remote,
+      ),
+    ).toBe(false);
+    expect(
+      decidePermissionCheck(
+        'media',
+        'app://sila',
+        { mediaType: 'video', securityOrigin: 'https://evil.example' },
+        remote,
+      ),
+    ).toBe(false);
   });
 
-  it.each(['notifications', 'geolocation', 'clipboard-read', 'hid', 'serial', 'usb', 'fullscreen', 'unknown'])(
-    'denies the %s check for the app',
-    (permission) => {
-      expect(decidePermissionCheck(permission, 'app://sila', {}, local)).toBe(false);
-    },
-  );
+  it.each([
+    'notifications',
+    'geolocation',
+    'clipboard-read',
+    'hid',
+    'serial',
+    'usb',
+    'fullscreen',
+    'unknown',
+  ])('denies the %s check for the app', (permission) => {
+    expect(decidePermissionCheck(permission, 'app://sila', {}, local)).toBe(false);
+  });
 });
 
 describe('applyPermissionPolicy', () => {
@@ -101,15 +190,42 @@ describe('applyPermissionPolicy', () => {
     const contents = new FakeWebContents();
     contents.url = APP;
     const ask = (permission: string, details: object) =>
-      new Promise<boolean>((resolve) => ses.requestHandler?.(contents as never, permission as never, resolve as never, details as never));
-    expect(await ask('media', { requestingUrl: APP, mediaTypes: ['video'], isMainFrame: true })).toBe(true);
-    expect(await ask('media', { requestingUrl: APP, mediaTypes: ['audio'], isMainFrame: true })).toBe(false);
+      new Promise<boolean>((resolve) =>
+        ses.requestHandler?.(
+          contents as never,
+          permission as never,
+          resolve as never,
+          details as never,
+        ),
+      );
+    expect(
+      await ask('media', { requestingUrl: APP, mediaTypes: ['video'], isMainFrame: true }),
+    ).toBe(true);
+    expect(
+      await ask('media', { requestingUrl: APP, mediaTypes: ['audio'], isMainFrame: true }),
+    ).toBe(false);
     expect(await ask('notifications', { requestingUrl: APP, isMainFrame: true })).toBe(false);
     contents.url = 'https://evil.example/';
-    expect(await ask('media', { requestingUrl: APP, mediaTypes: ['video'], isMainFrame: false })).toBe(false);
+    expect(
+      await ask('media', { requestingUrl: APP, mediaTypes: ['video'], isMainFrame: false }),
+    ).toBe(false);
 
-    expect(ses.checkHandler?.(null as never, 'media' as never, 'app://sila' as never, { mediaType: 'video', isMainFrame: true } as never)).toBe(true);
-    expect(ses.checkHandler?.(null as never, 'geolocation' as never, 'app://sila' as never, { isMainFrame: true } as never)).toBe(false);
+    expect(
+      ses.checkHandler?.(
+        null as never,
+        'media' as never,
+        'app://sila' as never,
+        { mediaType: 'video', isMainFrame: true } as never,
+      ),
+    ).toBe(true);
+    expect(
+      ses.checkHandler?.(
+        null as never,
+        'geolocation' as never,
+        'app://sila' as never,
+        { isMainFrame: true } as never,
+      ),
+    ).toBe(false);
     expect(ses.deviceHandler?.({ deviceType: 'usb', origin: 'app://sila' } as never)).toBe(false);
   });
 });

@@ -18,7 +18,9 @@ beforeEach(() => {
 
 describe('window factory: main window', () => {
   it('uses the hardened webPreferences and the preload', () => {
-    const w = asFake(createWindow({ kind: 'main', preloadPath: '/opt/sila/dist-electron/preload.cjs' }));
+    const w = asFake(
+      createWindow({ kind: 'main', preloadPath: '/opt/sila/dist-electron/preload.cjs' }),
+    );
     expect(prefsOf(w)).toEqual({
       contextIsolation: true,
       sandbox: true,
@@ -124,7 +126,9 @@ describe('window factory: print window', () => {
     w.webContents.url = 'file:///tmp/sila-print-x/document.pdf';
     expect(w.webContents.attempt('will-navigate', 'app://sila/index.html')).toBe(true);
     expect(w.webContents.attempt('will-navigate', 'https://example.org/')).toBe(true);
-    expect(w.webContents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+    expect(w.webContents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({
+      action: 'deny',
+    });
     expect(shell.openExternal).not.toHaveBeenCalled();
   });
 });
@@ -138,9 +142,24 @@ describe('hardening of other web contents', () => {
     expect(contents.attempt('will-navigate', 'https://evil.example/')).toBe(true);
     expect(contents.attempt('will-redirect', 'https://evil.example/')).toBe(true);
     expect(contents.attempt('will-attach-webview')).toBe(true);
-    expect(contents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'https://example.org/' })).toEqual({
+      action: 'deny',
+    });
     // Not the app page: links are not sent to the browser either.
     expect(shell.openExternal).not.toHaveBeenCalled();
+  });
+});
+
+describe('hardening order', () => {
+  it('lets the window factory tighten what web-contents-created already hardened', () => {
+    const contents = new FakeWebContents();
+    hardenWebContents(contents as never); // web-contents-created, during new BrowserWindow()
+    expect(contents.attempt('will-navigate', 'app://sila/index.html')).toBe(false);
+    hardenWebContents(contents as never, { allowAppNavigation: false }); // the print window
+    expect(contents.attempt('will-navigate', 'app://sila/index.html')).toBe(true);
+    hardenWebContents(contents as never, { allowAppNavigation: true }); // never loosened again
+    expect(contents.attempt('will-navigate', 'app://sila/index.html')).toBe(true);
+    expect(contents.listenerCount('will-navigate')).toBe(1);
   });
 });
 

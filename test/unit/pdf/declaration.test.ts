@@ -283,6 +283,12 @@ describe('bad input', () => {
     expect((err as DocumentInputError).messageAr).toContain('التوقيع');
   });
 
+  it('refuses a damaged signature image without returning a PDF', async () => {
+    const broken = signaturePng().slice(0, 60);
+    const err = await buildDeclarationPdf(sampleDeclaration(), { variant: 'signed', signaturePng: broken, device }, assets).catch((e: unknown) => e);
+    expect(err).toMatchObject({ field: 'signature', problem: 'invalid' });
+  });
+
   it('refuses an over-long field', async () => {
     await expectError((d) => (d.data.beneficiary.fullName = 'م'.repeat(FIELD_LIMITS.name + 1)), 'data.beneficiary.fullName', 'too_long');
     await expectError((d) => (d.data.request.description = 'وصف '.repeat(600)), 'data.request.description', 'too_long');

@@ -10,6 +10,7 @@ import {
   type AuditAction,
   type AuditEntry,
 } from '../../../shared/audit';
+import { auditEntries, validateDocument } from '../../../shared/schema';
 
 const actions: AuditAction[] = ['unlock', 'create', 'update', 'sign', 'print', 'export', 'open_file', 'update', 'delete', 'lock'];
 
@@ -18,11 +19,13 @@ async function chain(n: number, deviceId = 'laptop-7'): Promise<AuditEntry[]> {
   let prev: AuditEntry | null = null;
   for (let i = 0; i < n; i++) {
     prev = await appendAuditEntry(prev, {
+      branchId: 'riyadh-1',
       deviceId,
+      role: 'field_delegate',
       userId: 'u-delegate-1',
       at: new Date(Date.UTC(2026, 10, 21, 9, i)).toISOString(),
       action: actions[i % actions.length]!,
-      collection: i === 0 ? '' : 'beneficiaries',
+      collectionName: i === 0 ? '' : 'beneficiaries',
       docId: i === 0 ? '' : `b-${i % 3}`,
       summary: i === 2 ? 'updated: fullName, phone' : `step ${String.fromCharCode(97 + i)}`,
     });
@@ -46,6 +49,16 @@ describe('audit chain', () => {
     expect(c[0]!.id).toBe('laptop-7-1');
     expect(c[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await verifyAuditChain(c)).toEqual({ ok: true, count: 4, head: { seq: 4, hash: c[3]!.hash } });
+  });
+
+  it('writes entries the audit_entries collection accepts, and a signature does not change the hash', async () => {
+    for (const e of await chain(3)) {
+      const v = validateDocument(auditEntries, e);
+      expect(v.ok ? 'valid' : v.issues).toBe('valid');
+    }
+    const c = await chain(3);
+    const signed = c.map((e) => ({ ...e, signature: 'c2lnbmF0dXJl' }));
+    expect((await verifyAuditChain(signed)).ok).toBe(true);
   });
 
   it('detects an edited entry', async () => {
@@ -146,7 +159,7 @@ describe('audit chain', () => {
 
   it('refuses to continue another device chain, unknown actions, and personal data in the summary', async () => {
     const [first] = await chain(1);
-    const base = { deviceId: 'laptop-7', userId: 'u', at: '2026-11-21T09:00:00Z', action: 'update' as const, collection: 'beneficiaries', docId: 'b1' };
+    const base = { branchId: 'riyadh-1', deviceId: 'laptop-7', userId: 'u', at: '2026-11-21T09:00:00Z', action: 'update' as const, collectionName: 'beneficiaries', docId: 'b1' };
     await expect(appendAuditEntry(first!, { ...base, deviceId: 'laptop-8', summary: 'x' })).rejects.toThrow(/device/);
     await expect(appendAuditEntry(first!, { ...base, action: 'hack' as AuditAction, summary: 'x' })).rejects.toThrow(/unknown action/);
     for (const bad of ['ID 1012345678', 'جوال ٠٥٥١٢٣٤٥٦٧', 'mail a@b.sa', '055-123-4567']) {

@@ -4,6 +4,7 @@ import {
   createKeyring,
   deriveLookupKey,
   keyedLookupHash,
+  importLookupKey,
   normaliseLookupValue,
   type Argon2idParams,
 } from '../../../shared/security';
@@ -25,6 +26,16 @@ describe('keyedLookupHash', () => {
     expect(await keyedLookupHash(ka, 'phone', '1012345678')).not.toBe(h1);
     expect(await keyedLookupHash(ka, 'nationalId', '1012345679')).not.toBe(h1);
     expect(await keyedLookupHash(kb, 'nationalId', '1012345678')).not.toBe(h1);
+  });
+
+  it('works with a shared (association-wide) key: same key, same hash on every laptop', async () => {
+    const raw = new Uint8Array(32).fill(7);
+    const laptopA = await importLookupKey(raw.slice());
+    const laptopB = await importLookupKey(raw.slice());
+    expect(await keyedLookupHash(laptopA, 'phone', '+966551234567')).toBe(await keyedLookupHash(laptopB, 'phone', '+966551234567'));
+    const other = await importLookupKey(new Uint8Array(32).fill(8));
+    expect(await keyedLookupHash(other, 'phone', '+966551234567')).not.toBe(await keyedLookupHash(laptopA, 'phone', '+966551234567'));
+    await expect(importLookupKey(new Uint8Array(16))).rejects.toThrow(/32 bytes/);
   });
 
   it('refuses empty values and unknown kinds', async () => {
