@@ -256,6 +256,21 @@ describe('zod validation', () => {
     for (const issue of bad.issues) expect(issue.message).toMatch(ARABIC);
   });
 
+  test.each(Object.keys(samples))('%s: an empty document and a wrong type in any field are explained in Arabic', (name) => {
+    const def = collectionsByName.get(name)!;
+    const empty = validateDocument(def, {});
+    expect(empty.ok).toBe(false);
+    if (!empty.ok) for (const i of empty.issues) expect(i.message, `${name}.${i.path}`).toMatch(ARABIC);
+    const valid = samples[name]!.valid;
+    for (const field of Object.keys(def.schema.shape)) {
+      for (const wrong of [12345, { nested: true }, ['x'], true]) {
+        const r = validateDocument(def, { ...valid, [field]: wrong });
+        if (r.ok) continue; // e.g. a record field that accepts any object
+        for (const i of r.issues) expect(i.message, `${name}.${field}=${JSON.stringify(wrong)} → ${i.path}`).toMatch(ARABIC);
+      }
+    }
+  });
+
   test('a bad beneficiary gives a dotted path and an Arabic message for each problem', () => {
     const doc = {
       ...samples.beneficiaries!.valid,
