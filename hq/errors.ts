@@ -92,6 +92,54 @@ export const errors = {
       'The HQ took too long to answer.',
       'تأخر الخادم المركزي في الرد. بياناتك محفوظة على جهازك وستُعاد المحاولة تلقائيًا.',
     ),
+  unauthenticated: (why: string) =>
+    new HqError(
+      401,
+      'UNAUTHENTICATED',
+      `Sign in first (${why}).`,
+      'انتهت جلستك أو لم تسجّل الدخول. سجّل الدخول من جديد؛ بياناتك محفوظة على جهازك.',
+    ),
+  tokenExpired: () =>
+    new HqError(
+      401,
+      'TOKEN_EXPIRED',
+      'The access token has expired; refresh it.',
+      'انتهت صلاحية الجلسة. سيجدّدها التطبيق تلقائيًا، وإن لم يفعل فسجّل الدخول من جديد.',
+    ),
+  invalidCredentials: () =>
+    new HqError(
+      401,
+      'INVALID_CREDENTIALS',
+      'Wrong username or password.',
+      'اسم المستخدم أو كلمة المرور غير صحيحة. تحقّق منهما وأعد المحاولة، أو اطلب من مدير النظام إعادة تعيين كلمة المرور.',
+    ),
+  rateLimited: (retryAfterSeconds: number) =>
+    new HqError(
+      429,
+      'RATE_LIMITED',
+      `Too many failed sign-ins; try again in ${retryAfterSeconds} s.`,
+      `محاولات دخول خاطئة كثيرة. انتظر ${retryAfterSeconds} ثانية ثم أعد المحاولة، أو اطلب من مدير النظام إعادة تعيين كلمة المرور.`,
+      { retryAfterSeconds },
+    ),
+  forbidden: (message: string, messageAr: string, details?: unknown) => new HqError(403, 'FORBIDDEN', message, messageAr, details),
+  deviceRevoked: (deviceId: string) =>
+    new HqError(
+      403,
+      'DEVICE_REVOKED',
+      `Device ${deviceId} has been revoked by an administrator; wipe its local data.`,
+      'أوقف مدير النظام هذا الجهاز، وستُحذف بيانات صلة منه. إن كان هذا خطأ فتواصل مع مدير النظام لتسجيل الجهاز من جديد.',
+      { deviceId, wipe: true },
+    ),
+  deviceKeyMismatch: (deviceId: string) =>
+    new HqError(
+      403,
+      'DEVICE_KEY_MISMATCH',
+      `Device ${deviceId} is registered with a different public key.`,
+      'هذا الجهاز مسجّل في المركز بمفتاح مختلف. تواصل مع مدير النظام لإعادة تسجيل الجهاز.',
+      { deviceId },
+    ),
+  alreadyExists: (what: string, id: string) =>
+    new HqError(409, 'ALREADY_EXISTS', `${what} '${id}' already exists.`, `«${id}» موجود من قبل. اختر معرّفًا آخر أو عدّل السجل الموجود.`, { id }),
   internal: () =>
     new HqError(
       500,

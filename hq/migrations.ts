@@ -39,6 +39,67 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sync_documents_branch_feed ON sync_documents (collection, branch_id, seq);
     `,
   },
+  {
+    id: 2,
+    name: 'accounts_devices_tokens',
+    sql: `
+      -- Branches (فروع), users, registered laptops, refresh tokens, sign-in throttling and the
+      -- access-token signing keys. Passwords are stored only as Argon2id PHC strings; refresh
+      -- tokens only as SHA-256 hashes.
+      CREATE TABLE hq_branches (
+        id          text        PRIMARY KEY,
+        name        text        NOT NULL,
+        city        text        NOT NULL DEFAULT '',
+        active      boolean     NOT NULL DEFAULT true,
+        created_at  timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE hq_users (
+        id            text        PRIMARY KEY,
+        username      text        NOT NULL UNIQUE,
+        display_name  text        NOT NULL,
+        role          text        NOT NULL,
+        branch_ids    jsonb       NOT NULL DEFAULT '[]'::jsonb,
+        password_hash text        NOT NULL,
+        active        boolean     NOT NULL DEFAULT true,
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        updated_at    timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE hq_devices (
+        id             text        PRIMARY KEY,
+        label          text        NOT NULL,
+        public_key     jsonb       NOT NULL,
+        registered_by  text        NOT NULL REFERENCES hq_users (id),
+        registered_at  timestamptz NOT NULL DEFAULT now(),
+        last_seen_at   timestamptz,
+        revoked_at     timestamptz,
+        revoked_by     text
+      );
+      CREATE TABLE hq_refresh_tokens (
+        token_hash  text        PRIMARY KEY,
+        user_id     text        NOT NULL REFERENCES hq_users (id),
+        device_id   text        REFERENCES hq_devices (id),
+        family      text        NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        expires_at  timestamptz NOT NULL,
+        revoked_at  timestamptz
+      );
+      CREATE INDEX hq_refresh_tokens_user ON hq_refresh_tokens (user_id);
+      CREATE INDEX hq_refresh_tokens_family ON hq_refresh_tokens (family);
+      CREATE TABLE hq_signin_throttle (
+        key          text        PRIMARY KEY,
+        failures     integer     NOT NULL DEFAULT 0,
+        locked_until timestamptz,
+        updated_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE hq_signing_keys (
+        kid         text        PRIMARY KEY,
+        secret      text        NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        retired_at  timestamptz
+      );
+      CREATE INDEX sync_documents_tombstones ON sync_documents (received_at) WHERE deleted
+    `,
+  },
 ];
 
 /** Advisory lock key used while migrating (any constant; "sila" in ASCII). */

@@ -142,12 +142,12 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
 
     if (screenshots) {
       await mkdir(screenshotDir, { recursive: true });
-      await page.screenshot({ path: join(screenshotDir, 'shell-ar.png'), fullPage: true });
+      await page.screenshot({ path: join(screenshotDir, 'shell-ar.png') });
       await page.getByTestId('locale-toggle').click();
       await expect.poll(() => page.getAttribute('html', 'dir')).toBe('ltr');
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       await page.getByText('Registered beneficiaries').waitFor();
-      await page.screenshot({ path: join(screenshotDir, 'shell-en.png'), fullPage: true });
+      await page.screenshot({ path: join(screenshotDir, 'shell-en.png') });
       await openSection(page, web.url, 'sync');
       await page.screenshot({ path: join(screenshotDir, 'sync-en-offline.png'), fullPage: true });
       await page.getByTestId('locale-toggle').click();

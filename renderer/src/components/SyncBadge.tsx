@@ -11,6 +11,7 @@ export function SyncBadge({ record }: { record: { id: string; updatedAt: string 
   return (
     <Tooltip label={t(synced ? 'syncBadge.syncedHint' : 'syncBadge.pendingHint')} multiline maw={260}>
       <Badge
+        tt="none"
         variant="light"
         color={synced ? 'teal' : 'orange'}
         data-testid="sync-badge"

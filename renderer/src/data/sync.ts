@@ -5,7 +5,12 @@
  */
 import { combineLatest, distinctUntilChanged, map, type Subscription } from 'rxjs';
 import type { RxCollection } from 'rxdb';
-import { startCollectionReplication, type CollectionReplication, type StartCollectionReplicationOptions } from '../../../shared/sync/client';
+import {
+  startCollectionReplication,
+  type CollectionReplication,
+  type ReplicationStatus,
+  type StartCollectionReplicationOptions,
+} from '../../../shared/sync/client';
 import { useSession } from '../state/session';
 import { useSyncMarks } from '../state/syncMarks';
 import type { SilaDatabase } from './database';
@@ -39,6 +44,12 @@ function hasIdAndTime(doc: unknown): doc is { id: string; updatedAt: string } {
   if (!doc || typeof doc !== 'object') return false;
   const d = doc as Record<string, unknown>;
   return typeof d.id === 'string' && typeof d.updatedAt === 'string';
+}
+
+/** True when the replication's latest request to HQ got a good answer. */
+export function lastRequestSucceeded(status: ReplicationStatus): boolean {
+  if (!status.online || status.lastSyncAt === null) return false;
+  return status.lastProblem === null || Date.parse(status.lastProblem.at) <= Date.parse(status.lastSyncAt);
 }
 
 export function createSyncController(options: SyncControllerOptions = {}): SyncController {
@@ -86,12 +97,10 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       if (polled.length > 0) pollTimer = win.setInterval(() => polled.forEach((r) => r.reSync()), pollIntervalMs);
 
       let cycleStartedAt: string | null = null;
-      let cycleFailed = false;
 
       for (const { name, replication } of started) {
         subscriptions.push(
           replication.error$.subscribe((problem) => {
-            cycleFailed = true;
             session.getState().addSyncError({
               at: problem.at,
               collection: name,
@@ -115,9 +124,13 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
             map((all) => all.every(Boolean)),
             distinctUntilChanged(),
           )
-          .subscribe((reachable) => session.getState().setHqReachable(reachable)),
-        // A cycle runs while any collection is busy. When all are idle and nothing failed since
-        // the cycle began, everything written before that moment is at HQ.
+          .subscribe((reachable) => {
+            const state = session.getState();
+            state.setHqReachable(reachable);
+            if (reachable && state.sync.phase === 'error') state.setSyncPhase('active');
+          }),
+        // A cycle runs while any collection is busy. When all are idle and each one's last
+        // request to HQ succeeded, everything written before the cycle began is at HQ.
         combineLatest(replications.map((r) => r.replicationState.active$))
           .pipe(
             map((all) => all.some(Boolean)),
@@ -127,9 +140,8 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
             const state = session.getState();
             if (active) {
               cycleStartedAt = new Date().toISOString();
-              cycleFailed = false;
               if (state.sync.phase !== 'error') state.setSyncPhase('active');
-            } else if (cycleStartedAt && !cycleFailed) {
+            } else if (cycleStartedAt && replications.every((r) => lastRequestSucceeded(r.status))) {
               state.markInSync(cycleStartedAt);
             }
           }),

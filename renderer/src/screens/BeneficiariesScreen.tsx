@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Center, Group, Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Button, Center, Grid, Group, Loader, Paper, ScrollArea, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { useServices } from '../services';
@@ -171,12 +171,12 @@ function BeneficiaryList() {
               <Table.Tbody>
                 {rows.map((b) => (
                   <Table.Tr key={b.id} data-testid="beneficiary-row" data-national-id={b.nationalId}>
-                    <Table.Td>{b.fullName}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{b.fullName}</Table.Td>
                     <Table.Td>
                       <span dir="ltr">{b.nationalId}</span>
                     </Table.Td>
                     <Table.Td>{b.phone ? <span dir="ltr">{displayPhone(b.phone)}</span> : t('beneficiaries.noPhone')}</Table.Td>
-                    <Table.Td>{dateFormat.format(new Date(b.createdAt))}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateFormat.format(new Date(b.createdAt))}</Table.Td>
                     <Table.Td>
                       <SyncBadge record={b} />
                     </Table.Td>
@@ -199,10 +199,14 @@ export function BeneficiariesScreen() {
         <Title order={2}>{t('beneficiaries.title')}</Title>
         <Text c="dimmed">{t('beneficiaries.subtitle')}</Text>
       </div>
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-        <RegistrationForm />
-        <BeneficiaryList />
-      </SimpleGrid>
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, xl: 4 }}>
+          <RegistrationForm />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, xl: 8 }}>
+          <BeneficiaryList />
+        </Grid.Col>
+      </Grid>
     </Stack>
   );
 }

@@ -118,8 +118,8 @@ export function SyncScreen() {
                     {timeFormat.format(new Date(e.at))}
                   </Text>
                   <Text size="sm">{i18n.language === 'ar' ? e.messageAr : e.messageEn}</Text>
-                  <Text size="xs" c="dimmed" dir="ltr">
-                    {e.code}
+                  <Text size="xs" c="dimmed" dir="ltr" style={{ whiteSpace: 'nowrap' }}>
+                    {(e.count ?? 1) > 1 ? `${e.code} ×${e.count ?? 1}` : e.code}
                   </Text>
                 </Group>
               ))}

@@ -25,6 +25,8 @@ export interface SyncError {
   code: string;
   messageAr: string;
   messageEn: string;
+  /** How many times in a row this same problem was reported (shown once, with a count). */
+  count?: number;
 }
 
 export interface SyncStatus {
@@ -77,9 +79,12 @@ export const useSession = create<SessionState>()(
       setSyncPhase: (phase) => set((s) => ({ sync: { ...s.sync, phase } })),
       markInSync: (at) => set((s) => ({ sync: { ...s.sync, phase: 'inSync', lastSyncAt: at } })),
       addSyncError: (error) =>
-        set((s) => ({
-          sync: { ...s.sync, phase: 'error', errors: [error, ...s.sync.errors].slice(0, maxSyncErrors) },
-        })),
+        set((s) => {
+          const same = s.sync.errors.find((e) => e.code === error.code && e.messageAr === error.messageAr);
+          const merged = same ? { ...error, count: (same.count ?? 1) + 1 } : { ...error, count: 1 };
+          const rest = s.sync.errors.filter((e) => e !== same);
+          return { sync: { ...s.sync, phase: 'error', errors: [merged, ...rest].slice(0, maxSyncErrors) } };
+        }),
     }),
     {
       name: 'sila.session',

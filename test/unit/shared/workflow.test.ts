@@ -21,7 +21,7 @@ import {
   type ProcedureState,
   type TransitionContext,
 } from '../../../shared/workflow';
-import { roles, type Role, supportRequests, validateDocument, type SupportRequest } from '../../../shared/schema';
+import { roles, type Role, supportRequests, validateDocument, type BeneficiaryDocument, type SupportRequest } from '../../../shared/schema';
 import { daysBetween, parseIsoDate, saudiCivilDate } from '../../../shared/dates';
 
 const ARABIC = /[\u0600-\u06ff]/;
@@ -294,6 +294,17 @@ describe('guards', () => {
       // An expired copy does not block when a valid verified one exists.
       const renewed = submit({ documents: [{ ...verifiedDocs[0]!, expiryDate: { calendar: 'gregorian', y: 2020, m: 1, d: 1 } }, ...verifiedDocs] });
       expect(renewed.ok).toBe(true);
+    });
+
+    test('stored documents records are the evidence as they are', () => {
+      const stored: BeneficiaryDocument[] = [
+        {
+          id: 'doc-1', branchId: 'branch-riyadh', createdAt: CREATED, updatedAt: CREATED, updatedBy: 'user-1', beneficiaryId: 'ben-1', type: 'national_id',
+          expiryDate: { calendar: 'hijri', y: 1450, m: 1, d: 1 }, verification: { status: 'verified', verifiedBy: 'user-1', verifiedAt: CREATED },
+        },
+      ];
+      expect(submit({ documents: stored, requiredDocumentTypes: ['national_id'] }).ok).toBe(true);
+      expect(submit({ documents: stored, requiredDocumentTypes: ['national_id', 'family_card'] })).toMatchObject({ ok: false, code: 'required_document_missing' });
     });
 
     test('documents not required by the policy do not block', () => {
