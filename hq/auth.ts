@@ -1,18 +1,23 @@
 /**
- * The authentication/authorisation seam (issue 6 fills it in).
+ * Authentication and authorisation of every request.
  *
- * Every request passes through `resolveCaller` (an onRequest hook in server.ts) which sets
- * `request.caller`; every sync route then calls `authorize(caller, collection, action)`.
- * Today the caller is always anonymous and everything is allowed. Issue 6 replaces
- * `resolveCaller` (verify a session token → user, role, branch) and `authorize` (role in
- * `def.writers` for push; branch scope for pull/stream via `visibleTo`).
+ * `resolveCaller` (an onRequest hook in server.ts) sets `request.caller` from the bearer
+ * token (hq/accounts.ts: signature, expiry, user active, device not revoked — read from the
+ * database on every request). Sync routes then ask the ONE policy table in shared/access
+ * (`can`, `canUpdate`) — for the collection (pull/stream) and for every pushed row against
+ * both the stored and the new document (insert/update/delete, branch, append-only).
  */
 import type { FastifyRequest } from 'fastify';
+import { can, canUpdate, type AccessDecision } from '../shared/access';
 import type { CollectionDef, Role } from '../shared/schema';
+import { jsonDeepEqual, type SyncDocument } from '../shared/sync/protocol';
+import { errors } from './errors';
 
 export type Caller =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; role: Role; branchId: string | null };
+  | { kind: 'user'; userId: string; role: Role; branchIds: string[]; deviceId: string | null };
+
+export type UserCaller = Extract<Caller, { kind: 'user' }>;
 
 export type ResolveCaller = (request: FastifyRequest) => Promise<Caller>;
 
@@ -26,12 +31,68 @@ declare module 'fastify' {
 
 export const resolveAnonymousCaller: ResolveCaller = async () => ({ kind: 'anonymous' });
 
-/** Throw an HqError (401/403) when `caller` may not do `action` on `def`. Allows all for now. */
-export function authorize(_caller: Caller, _def: CollectionDef, _action: SyncAction): void {
-  // Issue 6: require kind 'user'; for push require def.writers.includes(caller.role).
+/** A signed-in user on a registered device (every sync request needs both). */
+export function requireDeviceUser(caller: Caller): UserCaller {
+  if (caller.kind !== 'user') throw errors.unauthenticated('no access token');
+  if (!caller.deviceId) {
+    throw errors.forbidden(
+      'Sync requests need a token issued to a registered device.',
+      'يجب تسجيل هذا الجهاز في المركز قبل المزامنة. سجّل الخروج ثم سجّل الدخول من التطبيق.',
+    );
+  }
+  return caller;
 }
 
-/** Whether a stored row is visible to the caller (branch scoping, issue 6). */
-export function visibleTo(_caller: Caller, _def: CollectionDef, _row: { branchId: string | null }): boolean {
-  return true;
+export function requireAdmin(caller: Caller): UserCaller {
+  if (caller.kind !== 'user') throw errors.unauthenticated('no access token');
+  if (caller.role !== 'hq_admin') {
+    throw errors.forbidden('Only HQ administrators may do this.', 'هذا الإجراء لمدير النظام فقط. اطلب منه تنفيذه.');
+  }
+  return caller;
+}
+
+function denied(decision: Extract<AccessDecision, { allowed: false }>, details: Record<string, unknown>) {
+  return errors.forbidden(decision.messageEn, decision.messageAr, { reason: decision.reason, ...details });
+}
+
+/** The branches a caller may pull from `def` ('all' or a list); throws 403 when none. */
+export function pullScope(caller: UserCaller, def: CollectionDef): 'all' | string[] {
+  const d = can(caller, 'pull', def.name);
+  if (!d.allowed) throw denied(d, { collection: def.name });
+  return d.branchScope === 'all' ? 'all' : [...d.branchScope];
+}
+
+/** Whether a stored row is visible within a pull scope. */
+export function inScope(scope: 'all' | string[], row: { branchId: string | null }): boolean {
+  return scope === 'all' || (row.branchId !== null && scope.includes(row.branchId));
+}
+
+/**
+ * Check one pushed row against the policy. `stored` is the server's current document (or
+ * undefined). A stored document the caller may not even read is refused (never returned as a
+ * conflict: that would leak it).
+ */
+export function authorizeRow(caller: UserCaller, def: CollectionDef, index: number, doc: SyncDocument, stored: SyncDocument | undefined): void {
+  const details = { collection: def.name, index, documentId: doc.id };
+  const branch = (d: SyncDocument) => (typeof d.branchId === 'string' ? { branchId: d.branchId } : {});
+  if (!stored) {
+    const d = can(caller, 'insert', def.name, branch(doc));
+    if (!d.allowed) throw denied(d, details);
+    return;
+  }
+  // A retried row HQ already has exactly is a no-op, allowed to whoever could have written
+  // it (append-only collections and write-only ones like audit entries included).
+  if (jsonDeepEqual(stored, doc)) {
+    if (can(caller, 'insert', def.name, branch(doc)).allowed) return;
+  }
+  const read = can(caller, 'pull', def.name, branch(stored));
+  if (!read.allowed) throw denied(read, details);
+  if (jsonDeepEqual(stored, doc)) return;
+  if (doc._deleted === true && stored._deleted !== true) {
+    const d = can(caller, 'delete', def.name, branch(stored));
+    if (!d.allowed) throw denied(d, details);
+    return;
+  }
+  const d = canUpdate(caller, def.name, branch(stored), branch(doc));
+  if (!d.allowed) throw denied(d, details);
 }

@@ -15,12 +15,29 @@ import {
   type StreamMessage,
   type SyncCheckpoint,
 } from '../shared/sync/protocol';
-import { authorize, resolveAnonymousCaller, visibleTo, type ResolveCaller } from './auth';
+import {
+  TokenSigner,
+  callerFromToken,
+  countAdmins,
+  createBranch,
+  createUser,
+  listBranches,
+  listDevices,
+  listUsers,
+  refreshTokens,
+  revokeDevice,
+  setUserActive,
+  signIn,
+  signOut,
+  type AuthContext,
+} from './accounts';
+import { authorizeRow, inScope, pullScope, requireAdmin, requireDeviceUser, type Caller, type ResolveCaller } from './auth';
 import { ChangeFeed } from './changes';
 import { openDatabase, type Database } from './db';
 import { HqError, errors } from './errors';
 import { runMigrations } from './migrations';
-import { pullChanges, pushChanges, validatePushBody } from './store';
+import type { PasswordHashParams } from './passwords';
+import { pullChanges, purgeTombstones, pushChanges, validatePushBody } from './store';
 
 export interface StartHqOptions {
   /** 0 picks a free port. Default 8787. */
@@ -37,7 +54,15 @@ export interface StartHqOptions {
   allowedOrigins?: string[];
   /** Maximum request body in bytes. Default 8 MiB. */
   bodyLimit?: number;
-  /** Auth seam (issue 6): resolves `request.caller`. Default: anonymous. */
+  /** Access-token signing keys `kid:base64secret,…` (first signs). Default: keys kept in the database. */
+  signingKeys?: string;
+  /** Argon2id parameters for new password hashes (tests lower them). Default hq/passwords.ts. */
+  passwordHash?: PasswordHashParams;
+  /** Create this HQ administrator at start-up when the database has none (first run). */
+  bootstrapAdmin?: { username: string; password: string; displayName?: string };
+  /** Tombstones older than this are purged (hourly). Default 730 days; 0 disables purging. */
+  tombstoneRetentionDays?: number;
+  /** Replace token authentication (tests of the sync store only). */
   resolveCaller?: ResolveCaller;
 }
 
@@ -63,7 +88,6 @@ const SSE_MAX_BUFFER = 8 * 1024 * 1024;
 export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const allowedOrigins = new Set([...DEFAULT_ALLOWED_ORIGINS, ...(opts.allowedOrigins ?? [])]);
-  const resolveCaller = opts.resolveCaller ?? resolveAnonymousCaller;
 
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info' },
@@ -81,12 +105,40 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     onError: (err, where) => app.log.error({ err, where }, 'database connection error'),
   });
   let feed: ChangeFeed | null = null;
+  let purgeTimer: ReturnType<typeof setInterval> | null = null;
   try {
     const migrated = await runMigrations(db);
     app.log.info({ applied: migrated.applied, database: db.kind }, 'database ready');
+    const signer = new TokenSigner(db, opts.signingKeys);
+    await signer.load();
+    const auth: AuthContext = { db, signer };
+    if (opts.bootstrapAdmin && (await countAdmins(db)) === 0) {
+      await createUser(
+        db,
+        { username: opts.bootstrapAdmin.username, password: opts.bootstrapAdmin.password, displayName: opts.bootstrapAdmin.displayName ?? opts.bootstrapAdmin.username, role: 'hq_admin', branchIds: [] },
+        opts.passwordHash,
+      ).catch((err: unknown) => {
+        if (!(err instanceof HqError && err.code === 'ALREADY_EXISTS')) throw err;
+      });
+      app.log.info({ username: opts.bootstrapAdmin.username }, 'first HQ administrator created');
+    }
+    const resolveCaller: ResolveCaller =
+      opts.resolveCaller ??
+      (async (request) => (await callerFromToken(auth, request.headers.authorization)) ?? { kind: 'anonymous' });
     feed = new ChangeFeed(db, (err) => app.log.error({ err }, 'change feed error'));
     await feed.start();
-    registerRoutes(app, db, feed, { allowedOrigins, resolveCaller, bodyLimit });
+    registerRoutes(app, db, feed, { allowedOrigins, resolveCaller, bodyLimit, auth, passwordHash: opts.passwordHash });
+    const retention = opts.tombstoneRetentionDays ?? 730;
+    if (retention > 0) {
+      const purge = () => {
+        purgeTombstones(db, retention).then(
+          (n) => n > 0 && app.log.info({ purged: n, retentionDays: retention }, 'tombstones purged'),
+          (err: unknown) => app.log.error({ err }, 'tombstone purge failed'),
+        );
+      };
+      purgeTimer = setInterval(purge, 3600_000);
+      purgeTimer.unref();
+    }
     await app.listen({ port: opts.port ?? 8787, host: opts.host ?? '127.0.0.1' });
   } catch (err) {
     await app.close().catch(() => {});
@@ -106,6 +158,7 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     port,
     close() {
       closing ??= (async () => {
+        if (purgeTimer) clearInterval(purgeTimer);
         await app.close();
         await runningFeed.stop();
         await db.close();
@@ -119,12 +172,15 @@ interface RouteOptions {
   allowedOrigins: Set<string>;
   resolveCaller: ResolveCaller;
   bodyLimit: number;
+  auth: AuthContext;
+  passwordHash?: PasswordHashParams;
 }
 
 function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o: RouteOptions) {
   const streams = new Set<ServerResponse>();
 
   app.decorateRequest('caller', null as never);
+  const anonymous: Caller = { kind: 'anonymous' };
 
   // CORS for the renderer's origins only (no wildcard). Requests from other browser origins
   // are refused outright; non-browser clients (no Origin header) pass.
@@ -141,14 +197,20 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
         return reply.code(204).send();
       }
     }
-    // Auth seam (issue 6): every request gets a resolved caller before its handler runs.
-    request.caller = await o.resolveCaller(request);
+    // Every request gets a resolved caller before its handler runs; a bad/expired token or a
+    // revoked device is refused here. Sign-in/refresh/health need no token.
+    request.caller = anonymous;
+    const path = request.url.split('?')[0] ?? '';
+    if (path.startsWith('/sync/') || path.startsWith('/admin/') || path === '/auth/me') {
+      request.caller = await o.resolveCaller(request);
+    }
   });
 
   app.setErrorHandler((error: FastifyError | HqError, request, reply) => {
     const hq = toHqError(error, o.bodyLimit);
     if (hq.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: hq.code, message: hq.message }, 'request rejected');
+    if (hq.code === 'RATE_LIMITED') reply.header('retry-after', String((hq.details as { retryAfterSeconds: number }).retryAfterSeconds));
     return reply.code(hq.statusCode).type('application/json').send(hq.toBody());
   });
 
@@ -184,10 +246,9 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
   };
 
   const pull = async (def: CollectionDef, request: FastifyRequest, input: { checkpoint: SyncCheckpoint | null; batchSize: number }) => {
-    authorize(request.caller, def, 'pull');
-    const result: PullResponse = await pullChanges(db, def, input.checkpoint, input.batchSize, (row) =>
-      visibleTo(request.caller, def, row),
-    );
+    const caller = requireDeviceUser(request.caller);
+    const scope = pullScope(caller, def);
+    const result: PullResponse = await pullChanges(db, def, input.checkpoint, input.batchSize, scope);
     return result;
   };
 
@@ -203,20 +264,74 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
 
   app.post('/sync/:collection/push', async (request) => {
     const def = collectionOf(request);
-    authorize(request.caller, def, 'push');
+    const caller = requireDeviceUser(request.caller);
     const rows = validatePushBody(def, request.body);
-    const outcome = await pushChanges(db, def, rows);
+    const outcome = await pushChanges(db, def, rows, (index, doc, stored) => authorizeRow(caller, def, index, doc, stored));
     request.log.info(
-      { collection: def.name, rows: rows.length, written: outcome.written, conflicts: outcome.conflicts.length },
+      {
+        collection: def.name,
+        userId: caller.userId,
+        deviceId: caller.deviceId,
+        rows: rows.length,
+        written: outcome.written,
+        unchanged: outcome.unchanged,
+        conflicts: outcome.conflicts.length,
+      },
       'push',
     );
     const response: PushResponse = outcome.conflicts;
     return response;
   });
 
+  // ---- accounts ----
+  app.post('/auth/sign-in', async (request) => signIn(o.auth, request.body, request.ip));
+  app.post('/auth/refresh', async (request) => refreshTokens(o.auth, request.body));
+  app.post('/auth/sign-out', async (request, reply) => {
+    await signOut(db, request.body);
+    return reply.code(204).send();
+  });
+  app.get('/auth/me', async (request) => {
+    const c = request.caller;
+    if (c.kind !== 'user') throw errors.unauthenticated('no access token');
+    return { userId: c.userId, role: c.role, branchIds: c.branchIds, deviceId: c.deviceId };
+  });
+
+  // ---- administration (hq_admin tokens) ----
+  app.get('/admin/branches', async (request) => {
+    requireAdmin(request.caller);
+    return listBranches(db);
+  });
+  app.post('/admin/branches', async (request, reply) => {
+    requireAdmin(request.caller);
+    return reply.code(201).send(await createBranch(db, request.body));
+  });
+  app.get('/admin/users', async (request) => {
+    requireAdmin(request.caller);
+    return listUsers(db);
+  });
+  app.post('/admin/users', async (request, reply) => {
+    requireAdmin(request.caller);
+    return reply.code(201).send(await createUser(db, request.body, o.passwordHash));
+  });
+  app.post('/admin/users/:id/deactivate', async (request, reply) => {
+    requireAdmin(request.caller);
+    await setUserActive(db, String((request.params as { id: string }).id), false);
+    return reply.code(204).send();
+  });
+  app.get('/admin/devices', async (request) => {
+    requireAdmin(request.caller);
+    return listDevices(db);
+  });
+  app.post('/admin/devices/:id/revoke', async (request) => {
+    const admin = requireAdmin(request.caller);
+    const device = await revokeDevice(db, String((request.params as { id: string }).id), admin.userId);
+    request.log.warn({ deviceId: device.id, by: admin.userId }, 'device revoked');
+    return device;
+  });
+
   app.get('/sync/:collection/stream', (request, reply: FastifyReply) => {
     const def = collectionOf(request);
-    authorize(request.caller, def, 'stream');
+    const scope = pullScope(requireDeviceUser(request.caller), def);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -239,7 +354,7 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     };
     const unsubscribe = feed.subscribe(def, {
       send: (message: StreamMessage) => write(`data: ${JSON.stringify(message)}\n\n`),
-      visible: (row) => visibleTo(request.caller, def, row),
+      visible: (row) => inScope(scope, row),
     });
     const ping = setInterval(() => write(': ping\n\n'), SSE_PING_MS);
     const cleanup = () => {

@@ -57,21 +57,44 @@ export async function readChanges(
   return rows.map(toStoredRow);
 }
 
+/**
+ * Documents of `def` after `checkpoint`, in sequence order. `scope` limits them to some
+ * branches (in SQL, on the (collection, branch_id, seq) index); the checkpoint is the last
+ * returned row. On a first pull (no checkpoint) `total` says how many documents there are to
+ * fetch, so a client can show the progress of a long first sync.
+ */
 export async function pullChanges(
   db: Queryable,
   def: CollectionDef,
   checkpoint: SyncCheckpoint | null,
   batchSize: number,
-  visible: (row: StoredRow) => boolean = () => true,
+  scope: 'all' | readonly string[] = 'all',
 ): Promise<PullResponse> {
-  const rows = await readChanges(db, def.name, checkpoint?.seq ?? 0, batchSize);
+  const after = checkpoint?.seq ?? 0;
+  const scoped = scope !== 'all';
+  const { rows: raw } = await db.query<DbRow>(
+    scoped
+      ? `SELECT id, seq, doc, branch_id FROM sync_documents
+          WHERE collection = $1 AND seq > $2 AND branch_id = ANY($4::text[]) ORDER BY seq LIMIT $3`
+      : `SELECT id, seq, doc, branch_id FROM sync_documents
+          WHERE collection = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    scoped ? [def.name, after, batchSize, [...scope]] : [def.name, after, batchSize],
+  );
+  const rows = raw.map(toStoredRow);
   const last = rows[rows.length - 1];
-  if (!last) return { documents: [], checkpoint };
-  // The checkpoint advances past filtered-out rows too, so a filtered feed still progresses.
-  return {
-    documents: rows.filter(visible).map((r) => r.doc),
-    checkpoint: { id: last.id, seq: last.seq },
-  };
+  const response: PullResponse = last
+    ? { documents: rows.map((r) => r.doc), checkpoint: { id: last.id, seq: last.seq } }
+    : { documents: [], checkpoint };
+  if (checkpoint === null && rows.length === batchSize) {
+    const { rows: n } = await db.query<{ n: number }>(
+      scoped
+        ? 'SELECT count(*)::int AS n FROM sync_documents WHERE collection = $1 AND branch_id = ANY($2::text[])'
+        : 'SELECT count(*)::int AS n FROM sync_documents WHERE collection = $1',
+      scoped ? [def.name, [...scope]] : [def.name],
+    );
+    response.total = Number(n[0]?.n ?? 0);
+  }
+  return response;
 }
 
 export async function currentMaxSeq(db: Queryable, collection: string): Promise<number> {
@@ -134,22 +157,36 @@ export function validatePushBody(def: CollectionDef, body: unknown): PushRow[] {
 export interface PushOutcome {
   conflicts: SyncDocument[];
   written: number;
+  /** Rows whose document HQ already had exactly (a retried batch): success, no new sequence. */
+  unchanged: number;
   lastSeq: number | null;
 }
 
+/** Called for every row before anything is written; throw (an HqError) to refuse the batch. */
+export type AuthorizeRow = (index: number, doc: SyncDocument, stored: SyncDocument | undefined) => void;
+
 /**
- * Apply validated rows in ONE transaction. A row is written only when `assumedMasterState`
- * deep-equals the stored document (or, for a document the server does not have, always:
- * an absent assumed state means insert). Otherwise the stored master is returned as a
- * conflict and nothing is written for that row. In an `appendOnly` collection a stored
- * document is never replaced (always a conflict).
+ * Apply validated rows in ONE transaction. For each row, in order:
+ *   1. `authorize` with the stored document (a refusal throws and rolls back the whole batch);
+ *   2. the stored document already deep-equals the new state → nothing to do (idempotent
+ *      retry: no new sequence number, no duplicate, no conflict);
+ *   3. compare-and-set: written only when `assumedMasterState` deep-equals the stored document
+ *      (absent assumed state means insert and requires that HQ does not have the document);
+ *      otherwise the stored master is returned as a conflict and nothing is written for it.
+ * In an `appendOnly` collection a stored document is never replaced (the policy refuses the
+ * update; without a policy it is a conflict).
  *
  * Writers of one collection serialise on an advisory transaction lock, so sequence values
  * become visible in the order they were assigned: a puller can never see seq N+1 committed
  * while seq N is still in flight (which would skip N forever).
  */
-export async function pushChanges(db: Database, def: CollectionDef, rows: PushRow[]): Promise<PushOutcome> {
-  if (rows.length === 0) return { conflicts: [], written: 0, lastSeq: null };
+export async function pushChanges(
+  db: Database,
+  def: CollectionDef,
+  rows: PushRow[],
+  authorize: AuthorizeRow = () => {},
+): Promise<PushOutcome> {
+  if (rows.length === 0) return { conflicts: [], written: 0, unchanged: 0, lastSeq: null };
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sila.sync:${def.name}`]);
     const ids = [...new Set(rows.map((r) => r.newDocumentState.id))];
@@ -161,15 +198,27 @@ export async function pushChanges(db: Database, def: CollectionDef, rows: PushRo
       current.map((r) => [r.id, typeof r.doc === 'string' ? (JSON.parse(r.doc) as SyncDocument) : r.doc]),
     );
 
+    // Authorise every row before writing any (a refusal leaves nothing half-written).
+    {
+      const seen = new Map(master);
+      rows.forEach((row, index) => {
+        authorize(index, row.newDocumentState, seen.get(row.newDocumentState.id));
+        seen.set(row.newDocumentState.id, row.newDocumentState);
+      });
+    }
+
     const conflicts: SyncDocument[] = [];
     let written = 0;
+    let unchanged = 0;
     let lastSeq: number | null = null;
     for (const row of rows) {
       const doc = row.newDocumentState;
       const stored = master.get(doc.id);
       const assumed = row.assumedMasterState ?? undefined;
-      // Append-only collections (declarations, decisions, audit) never change once written:
-      // any write to an existing document gets the stored one back as a conflict.
+      if (stored && jsonDeepEqual(stored, doc)) {
+        unchanged++;
+        continue;
+      }
       if (stored && (def.appendOnly === true || assumed === undefined || !jsonDeepEqual(stored, assumed))) {
         conflicts.push(stored);
         continue;
@@ -196,6 +245,21 @@ export async function pushChanges(db: Database, def: CollectionDef, rows: PushRo
         JSON.stringify({ collection: def.name, seq: lastSeq }),
       ]);
     }
-    return { conflicts, written, lastSeq };
+    return { conflicts, written, unchanged, lastSeq };
   });
+}
+
+/**
+ * Remove tombstones older than `retentionDays` (a laptop offline longer than that would not
+ * learn of those deletions: keep the retention above the longest offline period; default 730
+ * days). Returns how many were removed.
+ */
+export async function purgeTombstones(db: Queryable, retentionDays: number): Promise<number> {
+  if (!Number.isFinite(retentionDays) || retentionDays < 30) throw new Error('Tombstone retention must be at least 30 days.');
+  const { rows } = await db.query<{ n: number }>(
+    `WITH gone AS (DELETE FROM sync_documents WHERE deleted AND received_at < now() - ($1::int * interval '1 day') RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [Math.floor(retentionDays)],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

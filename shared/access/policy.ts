@@ -94,6 +94,12 @@ export const ACCESS_TABLE = {
     appendOnly: false,
     roles: { field_delegate: R('all', 'none'), branch_staff: R('all', 'none'), social_researcher: R('all', 'none'), committee_member: R('all', 'none'), hq_admin: R('all', 'insert_update_delete') },
   },
+  sync_conflicts: {
+    labelAr: 'تعارضات المزامنة',
+    appendOnly: false,
+    // written by the laptop that detected the conflict; resolving one is an update
+    roles: { field_delegate: R(OWN, 'insert_update'), branch_staff: R(OWN, 'insert_update'), social_researcher: R(OWN, 'insert_update'), committee_member: R(OWN, 'insert_update'), hq_admin: R('all', 'none') },
+  },
 } as const satisfies Readonly<Record<string, CollectionAccess>>;
 
 export type AccessCollectionName = keyof typeof ACCESS_TABLE;

@@ -10,6 +10,7 @@ import { satisfactionEvaluations } from './satisfactionEvaluation';
 import { contactLogs } from './contactLog';
 import { auditEntries } from './auditEntry';
 import { hqConfig } from './hqConfig';
+import { syncConflicts } from './syncConflict';
 import type { CollectionDef } from './collection';
 
 export * from './collection';
@@ -27,6 +28,7 @@ export * from './satisfactionEvaluation';
 export * from './contactLog';
 export * from './auditEntry';
 export * from './hqConfig';
+export * from './syncConflict';
 
 /** The RxDB free tier opens at most 13 collections per realm; Sila keeps one spare. */
 export const MAX_COLLECTIONS = 12;
@@ -43,6 +45,7 @@ export const collections = [
   contactLogs,
   auditEntries,
   hqConfig,
+  syncConflicts,
 ] as const satisfies readonly CollectionDef[];
 
 export const collectionsByName: ReadonlyMap<string, CollectionDef> = new Map(

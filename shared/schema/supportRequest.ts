@@ -50,7 +50,9 @@ export const supportRequests = defineCollection({
   primaryKey: 'id',
   indexes: [['branchId', 'state', 'updatedAt'], 'beneficiaryId', 'updatedAt'],
   encrypted: ['summary', 'history'],
-  writers: ['field_delegate', 'branch_staff', 'social_researcher', 'committee_member'],
+  // The committee writes committee_decisions only (one writer role per collection); the
+  // branch applies a synced decision to its request (the transition records the member).
+  writers: ['field_delegate', 'branch_staff', 'social_researcher'],
   scope: 'branch',
 });
 

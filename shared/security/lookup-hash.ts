@@ -1,7 +1,7 @@
 /**
  * Keyed hashes for exact lookup of a national ID / iqama or a phone number without storing
  * it in clear: HMAC-SHA-256 under a key derived from the DEK (deriveLookupKey), domain-separated
- * by kind, truncated to 128 bits (32 hex chars).
+ * by kind, the full 256 bits (64 hex chars, as the beneficiary schema's idHash/phoneHash expect).
  *
  * Which key: `deriveLookupKey(dek)` gives a per-laptop key (the DEK is made on each laptop), so
  * such hashes are only comparable on the laptop that made them — fine for local-only fields,
@@ -15,7 +15,7 @@ import { toHex, utf8Encode } from './bytes';
 
 export type LookupKind = 'nationalId' | 'phone';
 
-export const LOOKUP_HASH_HEX_LENGTH = 32;
+export const LOOKUP_HASH_HEX_LENGTH = 64;
 
 /** Domain-separation prefix per kind (the NUL cannot occur in a normalised value). */
 const KIND_PREFIX: Readonly<Record<LookupKind, string>> = {

@@ -37,6 +37,9 @@ export interface PullResponse {
   /** The checkpoint after the last returned document; the request checkpoint (possibly
    *  null) when nothing is new. */
   checkpoint: SyncCheckpoint | null;
+  /** On a first pull (no checkpoint) that returned a full batch: how many documents the
+   *  caller may see in this collection (for first-sync progress). */
+  total?: number;
 }
 
 export interface PushRow {

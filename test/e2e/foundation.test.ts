@@ -142,6 +142,7 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
 
     if (screenshots) {
       await mkdir(screenshotDir, { recursive: true });
+      await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 15_000 }).toBe(0);
       await page.screenshot({ path: join(screenshotDir, 'shell-ar.png') });
       await page.getByTestId('locale-toggle').click();
       await expect.poll(() => page.getAttribute('html', 'dir')).toBe('ltr');
@@ -177,6 +178,8 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     await openSection(page, web.url, 'sync');
     await expect.poll(() => page.getByTestId('hq-reachable').getAttribute('data-reachable'), { timeout: 30_000 }).toBe('true');
     await expect.poll(() => page.getByTestId('pending-count').textContent()).toBe('0');
+    await expect.poll(() => page.getByTestId('sync-phase').getAttribute('data-phase'), { timeout: 30_000 }).toBe('inSync');
+    expect(await page.getByTestId('last-sync').textContent()).not.toBe('لم تتم بعد');
     if (screenshots) await page.screenshot({ path: join(screenshotDir, 'sync-ar-online.png'), fullPage: true });
 
     // --- Laptop B: a separate profile pointed at the same HQ receives the record -----------

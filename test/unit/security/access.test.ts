@@ -22,6 +22,7 @@ const EXPECTED: Record<string, readonly [string, string, string, string, string]
   contact_logs:             ['B/iu',          'B/iu',       'B/iu',           'B/-',           'A/-'],
   audit_entries:            ['-/i',           '-/i',        '-/i',            '-/i',           'A/i'],
   hq_config:                ['A/-',           'A/-',        'A/-',            'A/-',           'A/iud'],
+  sync_conflicts:           ['B/iu',          'B/iu',       'B/iu',           'B/iu',          'A/-'],
 };
 const APPEND_ONLY = new Set(['declarations', 'committee_decisions', 'audit_entries']);
 const GLOBAL = new Set(['hq_config']);
@@ -93,7 +94,8 @@ describe('access rules in words', () => {
     const cm = user('committee_member');
     for (const c of collections) {
       const allowed = can(cm, 'insert', c.name, { branchId: 'riyadh-1' }).allowed;
-      expect(allowed, c.name).toBe(c.name === 'committee_decisions' || c.name === 'audit_entries');
+      // sync_conflicts: any laptop records a conflict it detected (not a case record).
+      expect(allowed, c.name).toBe(c.name === 'committee_decisions' || c.name === 'audit_entries' || c.name === 'sync_conflicts');
     }
   });
 

@@ -12,13 +12,13 @@ import {
 const FAST: Argon2idParams = { algorithm: 'argon2id', paramsVersion: 1, memoryKiB: KDF_BOUNDS.minMemoryKiB, iterations: 1, parallelism: 1 };
 
 describe('keyedLookupHash', () => {
-  it('is deterministic, 32 hex chars, and differs per kind, value and key', async () => {
+  it('is deterministic, 64 hex chars, and differs per kind, value and key', async () => {
     const a = await createKeyring('password aaa', FAST);
     const b = await createKeyring('password bbb', FAST);
     const ka = await deriveLookupKey(a.dek);
     const kb = await deriveLookupKey(b.dek);
     const h1 = await keyedLookupHash(ka, 'nationalId', '1012345678');
-    expect(h1).toMatch(/^[0-9a-f]{32}$/);
+    expect(h1).toMatch(/^[0-9a-f]{64}$/);
     expect(await keyedLookupHash(ka, 'nationalId', '1012345678')).toBe(h1);
     // same key material unlocked again gives the same hash
     const again = await deriveLookupKey(a.dek);

@@ -204,6 +204,23 @@ const samples: Record<string, { valid: Record<string, unknown>; invalid: (d: Rec
     invalid: (d) => ({ ...d, kind: 'user' }),
     badPath: 'user',
   },
+  sync_conflicts: {
+    valid: {
+      id: 'conflict-1',
+      branchId: 'branch-riyadh',
+      createdAt: T,
+      updatedAt: T,
+      updatedBy: 'user-1',
+      collectionName: 'beneficiaries',
+      documentId: 'ben-1',
+      fields: [{ path: 'phone', ours: '"+966551234567"', theirs: '"+966559999999"', base: '"+966500000000"' }],
+      detectedAt: T,
+      detectedBy: 'user-1',
+      status: 'open',
+    },
+    invalid: (d) => ({ ...d, status: 'closed' }),
+    badPath: 'status',
+  },
 };
 
 describe('the collection registry', () => {
