@@ -36,6 +36,8 @@ export class ChangeFeed {
   constructor(
     private readonly db: Database,
     private readonly onError: (err: unknown) => void,
+    /** A device was revoked (on any instance): close its streams. */
+    private readonly onDeviceRevoked: (deviceId: string) => void = () => {},
   ) {}
 
   async start(): Promise<void> {
@@ -92,7 +94,12 @@ export class ChangeFeed {
   private onNotify(payload: string) {
     let collection: unknown;
     try {
-      collection = (JSON.parse(payload) as { collection?: unknown }).collection;
+      const parsed = JSON.parse(payload) as { collection?: unknown; revokedDevice?: unknown };
+      if (typeof parsed.revokedDevice === 'string') {
+        this.onDeviceRevoked(parsed.revokedDevice);
+        return;
+      }
+      collection = parsed.collection;
     } catch {
       return;
     }

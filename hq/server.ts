@@ -37,7 +37,7 @@ import { openDatabase, type Database } from './db';
 import { HqError, errors } from './errors';
 import { runMigrations } from './migrations';
 import type { PasswordHashParams } from './passwords';
-import { pullChanges, purgeTombstones, pushChanges, validatePushBody } from './store';
+import { CHANGES_CHANNEL, pullChanges, purgeTombstones, pushChanges, validatePushBody } from './store';
 
 export interface StartHqOptions {
   /** 0 picks a free port. Default 8787. */
@@ -125,9 +125,17 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     const resolveCaller: ResolveCaller =
       opts.resolveCaller ??
       (async (request) => (await callerFromToken(auth, request.headers.authorization)) ?? { kind: 'anonymous' });
-    feed = new ChangeFeed(db, (err) => app.log.error({ err }, 'change feed error'));
+    const streamsByDevice = new Map<string, Set<ServerResponse>>();
+    feed = new ChangeFeed(
+      db,
+      (err) => app.log.error({ err }, 'change feed error'),
+      (deviceId) => {
+        // The client reconnects, is refused with DEVICE_REVOKED and wipes its data.
+        for (const res of streamsByDevice.get(deviceId) ?? []) res.destroy();
+      },
+    );
     await feed.start();
-    registerRoutes(app, db, feed, { allowedOrigins, resolveCaller, bodyLimit, auth, passwordHash: opts.passwordHash });
+    registerRoutes(app, db, feed, { allowedOrigins, resolveCaller, bodyLimit, auth, passwordHash: opts.passwordHash, streamsByDevice });
     const retention = opts.tombstoneRetentionDays ?? 730;
     if (retention > 0) {
       const purge = () => {
@@ -174,6 +182,7 @@ interface RouteOptions {
   bodyLimit: number;
   auth: AuthContext;
   passwordHash?: PasswordHashParams;
+  streamsByDevice: Map<string, Set<ServerResponse>>;
 }
 
 function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o: RouteOptions) {
@@ -325,13 +334,15 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
   app.post('/admin/devices/:id/revoke', async (request) => {
     const admin = requireAdmin(request.caller);
     const device = await revokeDevice(db, String((request.params as { id: string }).id), admin.userId);
+    await db.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify({ revokedDevice: device.id })]);
     request.log.warn({ deviceId: device.id, by: admin.userId }, 'device revoked');
     return device;
   });
 
   app.get('/sync/:collection/stream', (request, reply: FastifyReply) => {
     const def = collectionOf(request);
-    const scope = pullScope(requireDeviceUser(request.caller), def);
+    const streamCaller = requireDeviceUser(request.caller);
+    const scope = pullScope(streamCaller, def);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -343,6 +354,10 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     });
     res.write('retry: 2000\n\n');
     streams.add(res);
+    const deviceId = streamCaller.deviceId ?? '';
+    let byDevice = o.streamsByDevice.get(deviceId);
+    if (!byDevice) o.streamsByDevice.set(deviceId, (byDevice = new Set()));
+    byDevice.add(res);
     const write = (chunk: string) => {
       if (res.writableEnded || res.destroyed) return;
       // A client that stops reading is dropped; it reconnects and resyncs from its checkpoint.
@@ -361,6 +376,8 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
       clearInterval(ping);
       unsubscribe();
       streams.delete(res);
+      byDevice.delete(res);
+      if (byDevice.size === 0 && o.streamsByDevice.get(deviceId) === byDevice) o.streamsByDevice.delete(deviceId);
     };
     res.on('close', cleanup);
     request.log.info({ collection: def.name }, 'stream opened');

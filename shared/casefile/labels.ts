@@ -79,10 +79,39 @@ export function nationalityLabel(code: string): Bilingual {
   return NATIONALITY_LABELS[code] ?? { ar: code, en: code };
 }
 
-const GREGORIAN_MONTHS_AR = ['يناير', 'فبراير', 'مارس', 'أبريل', 'مايو', 'يونيو', 'يوليو', 'أغسطس', 'سبتمبر', 'أكتوبر', 'نوفمبر', 'ديسمبر'] as const;
-const GREGORIAN_MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
+const GREGORIAN_MONTHS_AR = [
+  'يناير',
+  'فبراير',
+  'مارس',
+  'أبريل',
+  'مايو',
+  'يونيو',
+  'يوليو',
+  'أغسطس',
+  'سبتمبر',
+  'أكتوبر',
+  'نوفمبر',
+  'ديسمبر',
+] as const;
+const GREGORIAN_MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
 
 /** "مارس 2025" / "March 2025". */
 export function gregorianMonthLabel(y: number, m: number): Bilingual {
-  return { ar: `${GREGORIAN_MONTHS_AR[m - 1] ?? String(m)} ${y}`, en: `${GREGORIAN_MONTHS_EN[m - 1] ?? String(m)} ${y}` };
+  return {
+    ar: `${GREGORIAN_MONTHS_AR[m - 1] ?? String(m)} ${y}`,
+    en: `${GREGORIAN_MONTHS_EN[m - 1] ?? String(m)} ${y}`,
+  };
 }

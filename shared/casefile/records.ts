@@ -3,14 +3,7 @@
  * plain, decrypted documents of the shared/schema collections. Nothing here reads storage or
  * clocks; callers pass the records and the instant.
  */
-import type {
-  Beneficiary,
-  BeneficiaryDocument,
-  Interview,
-  SatisfactionEvaluation,
-  ServiceDelivery,
-  SupportRequest,
-} from '../schema';
+import type { BeneficiaryDocument, SupportRequest } from '../schema';
 import type { PolicyDocumentType, PolicyProfile } from '../policy/schema';
 import { isValidAtSubmission } from '../dates/expiry';
 
@@ -32,11 +25,16 @@ export function documentsOfRequest(
   request: Pick<SupportRequest, 'id' | 'beneficiaryId'>,
   documents: readonly BeneficiaryDocument[],
 ): BeneficiaryDocument[] {
-  return documents.filter((d) => d.beneficiaryId === request.beneficiaryId && (d.requestId === undefined || d.requestId === request.id));
+  return documents.filter(
+    (d) =>
+      d.beneficiaryId === request.beneficiaryId &&
+      (d.requestId === undefined || d.requestId === request.id),
+  );
 }
 
 /** How one document stands on the day of submission. */
-export type DocumentStanding = 'verified' | 'presented_unverified' | 'expired_at_submission' | 'rejected';
+export type DocumentStanding =
+  'verified' | 'presented_unverified' | 'expired_at_submission' | 'rejected';
 
 /** Best first: a verified valid document satisfies a requirement; a pending one may still. */
 export const standingRank: Readonly<Record<DocumentStanding | 'missing', number>> = {
@@ -62,32 +60,48 @@ export interface DocumentAssessment {
  * (Hijri or Gregorian expiry, via `isValidAtSubmission`), or marked not valid at submission by
  * the verifier; otherwise verified or still pending verification.
  */
-export function assessDocument(document: BeneficiaryDocument, submissionAt: Instant): DocumentAssessment {
+export function assessDocument(
+  document: BeneficiaryDocument,
+  submissionAt: Instant,
+): DocumentAssessment {
   if (document.verification.status === 'rejected') return { document, standing: 'rejected' };
   if (document.expiryDate) {
     const check = isValidAtSubmission(document.expiryDate, submissionAt);
     if (!check.ok) {
-      return { document, standing: 'expired_at_submission', expiredMessageAr: check.messageAr, expiredMessageEn: check.messageEn };
+      return {
+        document,
+        standing: 'expired_at_submission',
+        expiredMessageAr: check.messageAr,
+        expiredMessageEn: check.messageEn,
+      };
     }
-    if (document.verification.validAtSubmission === false) return { document, standing: 'expired_at_submission' };
+    if (document.verification.validAtSubmission === false)
+      return { document, standing: 'expired_at_submission' };
     return {
       document,
       standing: document.verification.status === 'verified' ? 'verified' : 'presented_unverified',
       daysRemaining: check.value.daysRemaining,
     };
   }
-  if (document.verification.validAtSubmission === false) return { document, standing: 'expired_at_submission' };
-  return { document, standing: document.verification.status === 'verified' ? 'verified' : 'presented_unverified' };
+  if (document.verification.validAtSubmission === false)
+    return { document, standing: 'expired_at_submission' };
+  return {
+    document,
+    standing: document.verification.status === 'verified' ? 'verified' : 'presented_unverified',
+  };
 }
 
 /** The best-standing document among several (ties: the most recently updated). */
-export function bestAssessment(assessments: readonly DocumentAssessment[]): DocumentAssessment | undefined {
+export function bestAssessment(
+  assessments: readonly DocumentAssessment[],
+): DocumentAssessment | undefined {
   let best: DocumentAssessment | undefined;
   for (const a of assessments) {
     if (
       !best ||
       standingRank[a.standing] > standingRank[best.standing] ||
-      (standingRank[a.standing] === standingRank[best.standing] && a.document.updatedAt > best.document.updatedAt)
+      (standingRank[a.standing] === standingRank[best.standing] &&
+        a.document.updatedAt > best.document.updatedAt)
     ) {
       best = a;
     }
@@ -110,17 +124,4 @@ export function documentTypeLabel(profile: PolicyProfile, typeId: string): Bilin
 export function alternativesLabel(profile: PolicyProfile, typeIds: readonly string[]): Bilingual {
   const labels = typeIds.map((id) => documentTypeLabel(profile, id));
   return { ar: labels.map((l) => l.ar).join(' أو '), en: labels.map((l) => l.en).join(' or ') };
-}
-
-/** Everything the case-file functions may read about one support request. */
-export interface CaseRecords {
-  readonly beneficiary: Beneficiary;
-  readonly request: SupportRequest;
-  /** The beneficiary's documents (others are ignored). */
-  readonly documents: readonly BeneficiaryDocument[];
-  readonly interviews?: readonly Interview[];
-  readonly deliveries?: readonly ServiceDelivery[];
-  readonly evaluations?: readonly SatisfactionEvaluation[];
-  /** The policy profile the request was made under. */
-  readonly profile: PolicyProfile;
 }

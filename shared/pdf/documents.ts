@@ -17,7 +17,7 @@ import { createPdfEngine, type PdfAssets } from './engine';
 import { DocumentInputError, FIELD_LIMITS } from './errors';
 import { Flow } from './flow';
 import { DocumentWriter } from './pageWriter';
-import { FieldChecker } from './validate';
+import { FieldChecker, isWellFormedPng } from './validate';
 
 export type DeclarationVariant = 'signed' | 'blank';
 
@@ -96,6 +96,14 @@ function validateDeclaration(check: FieldChecker, input: DeclarationInput, optio
     const isPng = png && png.length > 8 && png[0] === 0x89 && png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47;
     if (png && png.length > MAX_SIGNATURE_BYTES) {
       throw new DocumentInputError('signature', 'too_long', 'صورة التوقيع (signature) أكبر من 2 ميغابايت؛ أعد التوقيع.', 'The signature image (signature) is larger than 2 MB; sign again.');
+    }
+    if (isPng && !isWellFormedPng(png)) {
+      throw new DocumentInputError(
+        'signature',
+        'invalid',
+        'صورة التوقيع (signature) تالفة ولا يمكن قراءتها؛ اطلب من مقدم الطلب التوقيع مرة أخرى.',
+        'The signature image (signature) is damaged and cannot be read; ask the applicant to sign again.',
+      );
     }
     if (!isPng) {
       throw new DocumentInputError(

@@ -110,3 +110,52 @@ export class FieldChecker {
 }
 
 export { FIELD_LIMITS };
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+let crcTable: Uint32Array | undefined;
+
+function crc32(bytes: Uint8Array, start: number, end: number): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = (crcTable[(c ^ (bytes[i] ?? 0)) & 0xff] ?? 0) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Structural check of a PNG before it reaches pdf-lib's decoder (which loops forever on some
+ * truncated files): signature, every chunk inside the file with a correct CRC, IHDR first with
+ * sane dimensions, at least one IDAT, IEND last.
+ */
+export function isWellFormedPng(png: Uint8Array, maxSide = 4000): boolean {
+  if (png.length < 8 + 25 + 12 + 12) return false;
+  for (let i = 0; i < 8; i++) if (png[i] !== PNG_SIGNATURE[i]) return false;
+  const dv = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let at = 8;
+  let first = true;
+  let sawData = false;
+  while (at + 12 <= png.length) {
+    const length = dv.getUint32(at);
+    const type = String.fromCharCode(png[at + 4] ?? 0, png[at + 5] ?? 0, png[at + 6] ?? 0, png[at + 7] ?? 0);
+    const end = at + 12 + length;
+    if (length > 0x7fffffff || end > png.length) return false;
+    if (crc32(png, at + 4, at + 8 + length) !== dv.getUint32(at + 8 + length)) return false;
+    if (first) {
+      if (type !== 'IHDR' || length !== 13) return false;
+      const w = dv.getUint32(at + 8);
+      const h = dv.getUint32(at + 12);
+      if (w === 0 || h === 0 || w > maxSide || h > maxSide) return false;
+      first = false;
+    }
+    if (type === 'IDAT') sawData = true;
+    if (type === 'IEND') return sawData && end === png.length;
+    at = end;
+  }
+  return false;
+}

@@ -98,6 +98,15 @@ export interface StartCollectionReplicationOptions<T> {
   /** Validate pulled documents with the shared schema; invalid ones are skipped and reported
    *  on error$. Default true (when the collection is in the registry). */
   validatePulled?: boolean;
+  /** Pull from HQ (default true). False for write-only collections (e.g. audit entries). */
+  pull?: boolean;
+  /** Push to HQ (default true). False for read-only collections (e.g. configuration). */
+  push?: boolean;
+  /** Called after each successful pull with the number of documents received (and, on the
+   *  first pull of a long feed, HQ's total). */
+  onPulled?: (count: number, total: number | undefined) => void;
+  /** Called after a successful push with the ids HQ accepted (conflicts excluded). */
+  onPushed?: (ids: string[]) => void;
 }
 
 export interface CollectionReplication<T> {
@@ -152,7 +161,9 @@ export function startCollectionReplication<T>(
   const base = opts.hqUrl.replace(/\/+$/, '');
   const paths = syncPaths(collection.name);
   const live = opts.live ?? true;
-  const streaming = live && (opts.stream ?? true);
+  const pulling = opts.pull ?? true;
+  const pushing = opts.push ?? true;
+  const streaming = pulling && live && (opts.stream ?? true);
   const def = opts.validatePulled === false ? undefined : collectionsByName.get(collection.name);
   const initialDelay = opts.reconnect?.initialDelayMs ?? 500;
   const maxDelay = opts.reconnect?.maxDelayMs ?? 30_000;
@@ -239,6 +250,7 @@ export function startCollectionReplication<T>(
         throw new SyncRequestError('pull', 'BAD_RESPONSE', 'HQ pull response has an unexpected shape', BAD_RESPONSE_AR, res.status);
       }
       setStatus({ online: true, lastSyncAt: nowIso() });
+      opts.onPulled?.(body.documents.length, typeof body.total === 'number' ? body.total : undefined);
       return {
         documents: acceptPulled(body.documents, 'pull'),
         checkpoint: body.checkpoint ?? checkpoint,
@@ -266,6 +278,10 @@ export function startCollectionReplication<T>(
         throw new SyncRequestError('push', 'BAD_RESPONSE', 'HQ push response is not an array', BAD_RESPONSE_AR, res.status);
       }
       setStatus({ online: true, lastSyncAt: nowIso() });
+      if (opts.onPushed) {
+        const refused = new Set((conflicts as { id?: unknown }[]).map((c) => c?.id));
+        opts.onPushed(body.map((r) => r.newDocumentState.id).filter((id) => !refused.has(id)));
+      }
       return conflicts as WithDeleted<T>[];
     } catch (err) {
       throw reportError(err, 'push');
@@ -351,12 +367,16 @@ export function startCollectionReplication<T>(
     retryTime: opts.retryTime ?? 5_000,
     waitForLeadership: opts.waitForLeadership ?? true,
     autoStart: opts.autoStart ?? true,
-    pull: {
-      handler: pullHandler,
-      batchSize: opts.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
-      ...(streaming ? { stream$: stream$.asObservable() } : {}),
-    },
-    push: { handler: pushHandler, batchSize: opts.pushBatchSize ?? 50 },
+    ...(pulling
+      ? {
+          pull: {
+            handler: pullHandler,
+            batchSize: opts.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
+            ...(streaming ? { stream$: stream$.asObservable() } : {}),
+          },
+        }
+      : {}),
+    ...(pushing ? { push: { handler: pushHandler, batchSize: opts.pushBatchSize ?? 50 } } : {}),
   });
 
   const subs: Subscription[] = [];

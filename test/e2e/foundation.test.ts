@@ -148,11 +148,16 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
       await expect.poll(() => page.getAttribute('html', 'dir')).toBe('ltr');
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       await page.getByText('Registered beneficiaries').waitFor();
+      // The shell slides its content to the other side; wait until the page heading sits after
+      // the navigation (LTR: to its right) before taking the picture.
+      const navRight = await page.getByTestId('nav-beneficiaries').evaluate((el) => el.getBoundingClientRect().right);
+      await expect.poll(() => page.locator('main h2').first().evaluate((el) => el.getBoundingClientRect().left)).toBeGreaterThan(navRight);
       await page.screenshot({ path: join(screenshotDir, 'shell-en.png') });
       await openSection(page, web.url, 'sync');
       await page.screenshot({ path: join(screenshotDir, 'sync-en-offline.png'), fullPage: true });
       await page.getByTestId('locale-toggle').click();
       await expect.poll(() => page.getAttribute('html', 'dir')).toBe('rtl');
+      expect(await page.getAttribute('html', 'lang')).toBe('ar');
       await openSection(page, web.url, 'beneficiaries');
     }
     expect(watchA.problems).toEqual([]);

@@ -7,7 +7,7 @@ import { startHq, type RunningHq } from '../../hq/server';
 import { beneficiarySchema, collections, type Beneficiary } from '../../shared/schema';
 import { readEventStream, type SyncProblem } from '../../shared/sync/client';
 import type { StreamMessage } from '../../shared/sync/protocol';
-import { Laptop, createBackend, freePort, pullAll, waitFor, type Backend } from './support/harness';
+import { Laptop, PASSWORD, USERS, createBackend, deviceToken, freePort, pullAll, seedAccounts, testHqOptions, waitFor, type Backend } from './support/harness';
 
 const now = () => new Date().toISOString();
 /** Stand-in for the laptop's keyed lookup hash (64 hex characters). */
@@ -29,10 +29,13 @@ function beneficiary(id: string, fields: Partial<Beneficiary> = {}): Beneficiary
   };
 }
 
+/** A branch-riyadh staff member's sync token (set by each test after seeding the accounts). */
+let token = '';
+
 async function push(hqUrl: string, collection: string, body: unknown, raw = false) {
   const res = await fetch(`${hqUrl}/sync/${collection}/push`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: raw ? (body as string) : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: Record<string, unknown> } };
@@ -56,28 +59,42 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
   });
 
   const start = async (port = 0) => {
-    hq = await startHq({ port, host: '127.0.0.1', logLevel: 'silent', ...backend.hqOptions });
+    hq = await startHq({ port, ...testHqOptions(backend) });
+    await seedAccounts(hq.url);
+    token = await deviceToken(hq.url, 'staffA');
     return hq;
   };
+  const stopHq = async () => {
+    await hq?.close();
+    hq = null;
+  };
+  const laptopA = (hqUrl: string) => Laptop.start('A', hqUrl, { username: USERS.delegateA.username, password: PASSWORD, collections: ['beneficiaries', 'sync_conflicts'] });
+  const laptopB = (hqUrl: string) => Laptop.start('B', hqUrl, { username: USERS.staffA.username, password: PASSWORD, collections: ['beneficiaries', 'sync_conflicts'] });
 
-  test('two laptops: offline insert, catch-up, stream, update both ways, conflict, tombstone', async () => {
+  test('two laptops: offline edits on both, catch-up, stream, different-field merge, tombstone', async () => {
     const port = await freePort();
     const hqUrl = `http://127.0.0.1:${port}`;
+    await start(port);
+    const [a, b] = await Promise.all([laptopA(hqUrl), laptopB(hqUrl)]);
+    laptops.push(a, b);
+    await Promise.all([a.call('awaitInitialSync'), b.call('awaitInitialSync')]);
 
-    // Laptop A works while HQ is down: the write is kept locally, the sync failure is visible.
-    const a = await Laptop.start('A', hqUrl);
-    laptops.push(a);
+    // HQ goes away; both laptops keep working. Writes are kept locally, the failure is visible.
+    await hq?.close();
+    hq = null;
     const original = beneficiary('ben-0001');
     await a.call('insert', { doc: original });
+    await b.call('insert', { doc: beneficiary('ben-0003', { nationalId: '1000000016', idHash: fakeHash('1000000016'), fullName: 'سارة خالد العتيبي' }) });
     const offlineProblems = await a.call<SyncProblem[]>('waitForProblem', { source: 'push', timeoutMs: 15_000 });
     expect(offlineProblems[0]?.code).toBe('NETWORK');
     expect(offlineProblems[0]?.messageAr).toMatch(/محفوظة على جهازك/);
     expect(await a.call('get', { id: 'ben-0001' })).toMatchObject({ fullName: original.fullName });
-    const offlineInfo = await a.call<{ status: { online: boolean; lastSyncAt: string | null } }>('info');
-    expect(offlineInfo.status.online).toBe(false);
-    expect(offlineInfo.status.lastSyncAt).toBeNull();
+    await waitFor(async () => (await a.call<{ status: { online: boolean; pendingChanges: number } }>('info')).status.online === false, 10_000, 'A offline');
+    const offlineInfo = await a.call<{ status: { online: boolean; pendingChanges: number; state: string } }>('info');
+    expect(offlineInfo.status.pendingChanges).toBe(1);
+    expect(offlineInfo.status.state).toBe('offline');
 
-    // HQ starts; A's retry pushes the document.
+    // HQ comes back on the same port and data; both retries push, each laptop gets the other's.
     await start(port);
     const onServer = await waitFor(
       async () => (await pullAll(hqUrl, 'beneficiaries')).find((d) => d.id === 'ben-0001'),
@@ -86,13 +103,11 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
     );
     // Stored exactly as sent: the document's own fields plus _deleted, nothing stamped in.
     expect(onServer).toEqual({ ...original, _deleted: false });
+    await b.call('waitFor', { id: 'ben-0001', field: 'fullName', value: original.fullName, timeoutMs: 15_000 });
+    await a.call('waitFor', { id: 'ben-0003', field: 'fullName', value: 'سارة خالد العتيبي', timeoutMs: 15_000 });
+    await waitFor(async () => (await a.call<{ status: { pendingChanges: number } }>('info')).status.pendingChanges === 0, 10_000, 'A has nothing pending');
     const infoAfter = await a.call<{ status: { online: boolean; lastSyncAt: string | null } }>('info');
     expect(infoAfter.status.lastSyncAt).not.toBeNull();
-
-    // Laptop B starts later and receives it.
-    const b = await Laptop.start('B', hqUrl);
-    laptops.push(b);
-    await b.call('waitFor', { id: 'ben-0001', field: 'fullName', value: original.fullName, timeoutMs: 15_000 });
     await Promise.all([a.call('waitForStream'), b.call('waitForStream')]);
 
     // An update on B reaches A through the live stream (live replication does not poll).
@@ -103,7 +118,8 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
     await a.call('patch', { id: 'ben-0001', patch: { phone: '+966551234567', updatedAt: now(), updatedBy: 'user-a' } });
     await b.call('waitFor', { id: 'ben-0001', field: 'phone', value: '+966551234567', timeoutMs: 15_000 });
 
-    // Concurrent edits of the same document: A edits while paused, B's edit reaches HQ first.
+    // Concurrent edits of DIFFERENT fields: A edits the phone while paused, B's name edit
+    // reaches HQ first. HQ refuses A's stale write; A's three-way merge keeps both edits.
     await a.call('pause');
     await a.call('patch', { id: 'ben-0001', patch: { phone: '+966559999999', updatedAt: now(), updatedBy: 'user-a' } });
     await b.call('patch', { id: 'ben-0001', patch: { fullName: 'فاطمة القحطاني', updatedAt: now(), updatedBy: 'user-b' } });
@@ -113,18 +129,17 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
       "B's edit on HQ",
     );
     await a.call('resume');
-    const conflicts = await a.call<{ attempted: Record<string, unknown>; master: Record<string, unknown>; resolvedTo: Record<string, unknown> }[]>(
-      'waitForConflict',
-      { timeoutMs: 15_000 },
+    const merged = await waitFor(
+      async () => (await pullAll(hqUrl, 'beneficiaries')).find((d) => d.id === 'ben-0001' && d.phone === '+966559999999'),
+      15_000,
+      'the merged document on HQ',
     );
-    // HQ refused A's stale write and returned its master; the conflict is visible on conflict$.
-    expect(conflicts[0]?.attempted.phone).toBe('+966559999999');
-    expect(conflicts[0]?.master.fullName).toBe('فاطمة القحطاني');
-    expect(conflicts[0]?.master.phone).toBe('+966551234567');
-    // Default handler (master wins, until issue 6's merge): A converges on HQ's document.
+    expect(merged.fullName).toBe('فاطمة القحطاني');
     await a.call('waitFor', { id: 'ben-0001', field: 'fullName', value: 'فاطمة القحطاني', timeoutMs: 15_000 });
+    await b.call('waitFor', { id: 'ben-0001', field: 'phone', value: '+966559999999', timeoutMs: 15_000 });
+    // A different-field merge is not a conflict for a person.
+    expect(await a.call('conflicts')).toEqual([]);
     const stored = await pullAll(hqUrl, 'beneficiaries');
-    expect(stored.find((d) => d.id === 'ben-0001')?.phone).toBe('+966551234567');
 
     // A deletion replicates as a tombstone, which HQ keeps.
     await a.call('insert', { doc: beneficiary('ben-0002', { nationalId: '2098765437', idHash: fakeHash('2098765437'), fullName: 'John Smith Doe' }) });
@@ -145,9 +160,8 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
     }
 
     await Promise.all(laptops.splice(0).map((l) => l.stop()));
-    await hq?.close();
-    hq = null;
-    expect(await backend.countRows("collection = 'beneficiaries'")).toBe(2);
+    await stopHq();
+    expect(await backend.countRows("collection = 'beneficiaries'")).toBe(3);
     const row = await backend.storedDoc('beneficiaries', 'ben-0002');
     expect(row?.deleted).toBe(true);
     const first = await backend.storedDoc('beneficiaries', 'ben-0001');
@@ -194,9 +208,10 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
     expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_COLLECTION' });
     expect(String(unknown.body.error?.message)).toContain('donkeys');
 
-    const badPull = await fetch(`${url}/sync/beneficiaries/pull?batchSize=0`);
+    const auth = { headers: { authorization: `Bearer ${token}` } };
+    const badPull = await fetch(`${url}/sync/beneficiaries/pull?batchSize=0`, auth);
     expect(badPull.status).toBe(400);
-    const unknownPull = await fetch(`${url}/sync/donkeys/pull`);
+    const unknownPull = await fetch(`${url}/sync/donkeys/pull`, auth);
     expect(unknownPull.status).toBe(404);
 
     // Nothing of any rejected batch was stored (not even good-1, the valid row).
@@ -224,7 +239,7 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
     const port = await freePort();
     const hqUrl = `http://127.0.0.1:${port}`;
     await start(port);
-    const [a, b] = await Promise.all([Laptop.start('A', hqUrl), Laptop.start('B', hqUrl)]);
+    const [a, b] = await Promise.all([laptopA(hqUrl), laptopB(hqUrl)]);
     laptops.push(a, b);
     await Promise.all([a.call('waitForStream'), b.call('waitForStream')]);
 
@@ -242,10 +257,13 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
   });
 
   test('health, readiness, CORS for the renderer origins only, body size limit', async () => {
-    const { url } = await startHq({ port: 0, logLevel: 'silent', allowedOrigins: ['https://hq.example.org'], ...backend.hqOptions }).then((h) => {
+    const { url } = await startHq({ port: 0, ...testHqOptions(backend), allowedOrigins: ['https://hq.example.org'] }).then((h) => {
       hq = h;
       return h;
     });
+    await seedAccounts(url);
+    token = await deviceToken(url, 'staffA');
+    const admin = await deviceToken(url, 'staffA');
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${url}/ready`)).json()).toMatchObject({ status: 'ready', database: backendName });
 
@@ -267,9 +285,15 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
     expect(huge.status).toBe(413);
     expect(huge.body.error?.code).toBe('PAYLOAD_TOO_LARGE');
 
-    // Every collection of the shared registry has its endpoints.
+    // Every collection of the shared registry has its endpoints (audit entries are write-only
+    // for branch staff: 403 with the reason).
     for (const def of collections) {
-      const res = await fetch(`${url}/sync/${def.name}/pull?batchSize=1`);
+      const res = await fetch(`${url}/sync/${def.name}/pull?batchSize=1`, { headers: { authorization: `Bearer ${admin}` } });
+      if (def.name === 'audit_entries') {
+        expect(res.status, def.name).toBe(403);
+        expect(await res.json()).toMatchObject({ error: { code: 'FORBIDDEN', details: { reason: 'no_read_access' } } });
+        continue;
+      }
       expect(res.status, def.name).toBe(200);
       expect(await res.json()).toMatchObject({ documents: expect.any(Array) });
     }
@@ -283,10 +307,12 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
 
   test.runIf(backendName === 'postgres')('two HQ instances on one PostgreSQL: a write on one streams from the other', async () => {
     const first = await start(0);
-    const second = await startHq({ port: 0, logLevel: 'silent', ...backend.hqOptions });
+    const second = await startHq({ port: 0, ...testHqOptions(backend) });
     const abort = new AbortController();
+    // A token issued by one instance is accepted by the other (signing keys live in the database).
+    const auth = { authorization: `Bearer ${token}` };
     try {
-      const res = await fetch(`${second.url}/sync/beneficiaries/stream`, { signal: abort.signal });
+      const res = await fetch(`${second.url}/sync/beneficiaries/stream`, { signal: abort.signal, headers: auth });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/event-stream');
       const messages: StreamMessage[] = [];
@@ -303,7 +329,7 @@ describe.each(['pglite', 'postgres'] as const)('HQ replication on %s', (backendN
       );
       expect(event.documents).toEqual([doc]);
       // The event's checkpoint is the one a pull would return after that document.
-      const pulled = (await (await fetch(`${second.url}/sync/beneficiaries/pull?batchSize=1000`)).json()) as { checkpoint: unknown };
+      const pulled = (await (await fetch(`${second.url}/sync/beneficiaries/pull?batchSize=1000`, { headers: auth })).json()) as { checkpoint: unknown };
       expect(event.checkpoint).toEqual(pulled.checkpoint);
       abort.abort();
       await reading;

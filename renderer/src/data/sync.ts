@@ -11,6 +11,8 @@ import {
   type ReplicationStatus,
   type StartCollectionReplicationOptions,
 } from '../../../shared/sync/client';
+import { pullableCollections } from '../../../shared/access';
+import type { Role } from '../../../shared/schema';
 import { useSession } from '../state/session';
 import { useSyncMarks } from '../state/syncMarks';
 import type { SilaDatabase } from './database';
@@ -33,8 +35,17 @@ type Start = (opts: StartCollectionReplicationOptions<unknown>) => CollectionRep
 export const maxLiveStreams = 3;
 export const pollIntervalMs = 30_000;
 
+/**
+ * Until sign-in exists (issue 6 supplies the user's role and token), this window replicates
+ * what a branch's staff may pull. Collections the role may not pull (e.g. the push-only audit
+ * log) are left out here: they need a push-only replication that shared/sync/client lacks yet.
+ */
+export const assumedRole: Role = 'branch_staff';
+
 export interface SyncControllerOptions {
   start?: Start;
+  /** The signed-in user's role (decides which collections replicate). */
+  role?: Role;
   /** How long to wait for leadership before saying another window syncs. */
   followerAfterMs?: number;
   win?: Window;
@@ -82,7 +93,9 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       if (gen !== generation) return; // a newer restart won
       const { hqUrl } = session.getState();
       session.getState().setSyncPhase('starting');
-      const started = Object.values(database.collections).map((collection, index) => ({
+      const pullable = new Set<string>(pullableCollections(options.role ?? assumedRole));
+      const replicated = Object.values(database.collections).filter((c) => pullable.has(c.name));
+      const started = replicated.map((collection, index) => ({
         name: collection.name,
         streamed: index < maxLiveStreams,
         replication: start({

@@ -4,6 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startHq, type RunningHq } from '../../../hq/server';
+import type { ResolveCaller } from '../../../hq/auth';
+
+/**
+ * The renderer has no HQ sign-in yet (issue 6): every request is treated as coming from a
+ * branch employee of branch 'main' on a registered device. Authorisation (the shared access
+ * policy) still runs for every pull and pushed row; only the token check is replaced.
+ */
+export const branchStaffCaller: ResolveCaller = async () => ({
+  kind: 'user',
+  userId: 'e2e-branch-staff',
+  role: 'branch_staff',
+  branchIds: ['main'],
+  deviceId: 'e2e-device',
+});
 
 export const postgresAdminUrl = process.env.SILA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -14,7 +28,7 @@ export interface TestHq extends RunningHq {
 
 export async function startPgliteHq(port: number, allowedOrigins: string[]): Promise<TestHq> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sila-e2e-hq-'));
-  const hq = await startHq({ port, dataDir, allowedOrigins, logLevel: 'warn' });
+  const hq = await startHq({ port, dataDir, allowedOrigins, logLevel: 'warn', resolveCaller: branchStaffCaller });
   return {
     ...hq,
     async destroy() {
@@ -41,7 +55,7 @@ export async function startPostgresHq(port: number, allowedOrigins: string[]): P
   url.pathname = `/${name}`;
   let hq: RunningHq;
   try {
-    hq = await startHq({ port, databaseUrl: url.toString(), allowedOrigins, logLevel: 'warn' });
+    hq = await startHq({ port, databaseUrl: url.toString(), allowedOrigins, logLevel: 'warn', resolveCaller: branchStaffCaller });
   } catch (err) {
     await dropDatabase(name);
     throw err;

@@ -131,7 +131,7 @@ export class Laptop {
     child.stderr?.on('data', keep);
   }
 
-  static async start(name: string, hqUrl: string): Promise<Laptop> {
+  static async start(name: string, hqUrl: string, account: LaptopAccount): Promise<Laptop> {
     const child = fork(CLIENT_SCRIPT, [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -145,7 +145,22 @@ export class Laptop {
       child.once('exit', (code) => reject(new Error(`${name}: client process exited with ${code}`)));
     });
     const laptop = new Laptop(name, child);
-    await laptop.call('init', { name: `laptop_${name.toLowerCase()}`, hqUrl, retryTime: 300 });
+    try {
+      await laptop.call('init', {
+        name: `laptop_${name.toLowerCase()}_${randomBytes(3).toString('hex')}`,
+        hqUrl,
+        retryTime: 300,
+        deviceId: account.deviceId ?? `dev-${name.toLowerCase()}-${randomBytes(3).toString('hex')}`,
+        username: account.username,
+        password: account.password,
+        collections: account.collections,
+        pullBatchSize: account.pullBatchSize,
+        pushBatchSize: account.pushBatchSize,
+      });
+    } catch (err) {
+      await laptop.stop();
+      throw err;
+    }
     return laptop;
   }
 
@@ -170,12 +185,97 @@ export class Laptop {
   }
 }
 
-export async function pullAll(hqUrl: string, collection: string): Promise<Record<string, unknown>[]> {
+export interface LaptopAccount {
+  username: string;
+  password: string;
+  deviceId?: string;
+  /** Collections to create (default: every collection of the registry). */
+  collections?: string[];
+  pullBatchSize?: number;
+  pushBatchSize?: number;
+}
+
+/** Fast Argon2id parameters for tests (production uses hq/passwords.ts defaults). */
+export const TEST_PASSWORD_HASH = { memoryKiB: 8 * 1024, iterations: 1, parallelism: 1 };
+export const ADMIN = { username: 'admin', password: 'كلمة-مرور-المدير-1' };
+export const PASSWORD = 'كلمة-مرور-قوية-2026';
+
+/** The test association: two branches, a delegate in each, a committee member in Riyadh. */
+export const USERS = {
+  delegateA: { username: 'delegate.riyadh', role: 'field_delegate', branchIds: ['branch-riyadh'], displayName: 'مندوب الرياض' },
+  delegateB: { username: 'delegate.jeddah', role: 'field_delegate', branchIds: ['branch-jeddah'], displayName: 'مندوب جدة' },
+  committee: { username: 'committee.riyadh', role: 'committee_member', branchIds: ['branch-riyadh'], displayName: 'عضو لجنة' },
+  staffA: { username: 'staff.riyadh', role: 'branch_staff', branchIds: ['branch-riyadh'], displayName: 'موظف الرياض' },
+} as const;
+
+/** startHq options for a test HQ: first admin, fast password hashing, silent logs. */
+export function testHqOptions(backend: Backend) {
+  return { host: '127.0.0.1', logLevel: 'silent', bootstrapAdmin: ADMIN, passwordHash: TEST_PASSWORD_HASH, ...backend.hqOptions };
+}
+
+export async function api(hqUrl: string, method: string, path: string, body?: unknown, token?: string | null) {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${hqUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed as Record<string, unknown> & { error?: Record<string, unknown> } };
+}
+
+/** A fresh ECDSA P-256 public JWK, as a laptop registers. */
+export async function devicePublicKey() {
+  const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const jwk = await crypto.subtle.exportKey('jwk', keys.publicKey);
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+}
+
+/** Sign in (optionally as a device); returns the access token. */
+export async function signIn(hqUrl: string, username: string, password: string, deviceId?: string, publicKey?: unknown): Promise<string> {
+  const body: Record<string, unknown> = { username, password };
+  if (deviceId) body.device = { id: deviceId, label: deviceId, publicKey: publicKey ?? (await devicePublicKey()) };
+  const r = await api(hqUrl, 'POST', '/auth/sign-in', body);
+  if (r.status !== 200) throw new Error(`sign-in ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+  return String(r.body.accessToken);
+}
+
+/** Create the branches and users of USERS (idempotent: existing ones are kept). */
+export async function seedAccounts(hqUrl: string): Promise<string> {
+  const admin = await signIn(hqUrl, ADMIN.username, ADMIN.password);
+  for (const b of [
+    { id: 'branch-riyadh', name: 'فرع الرياض', city: 'الرياض' },
+    { id: 'branch-jeddah', name: 'فرع جدة', city: 'جدة' },
+  ]) {
+    const r = await api(hqUrl, 'POST', '/admin/branches', b, admin);
+    if (r.status !== 201 && r.status !== 409) throw new Error(`branch: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  for (const u of Object.values(USERS)) {
+    const r = await api(hqUrl, 'POST', '/admin/users', { ...u, branchIds: [...u.branchIds], password: PASSWORD }, admin);
+    if (r.status !== 201 && r.status !== 409) throw new Error(`user: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return admin;
+}
+
+/** A sync token for a user on a (new) device, for raw HTTP calls in tests. */
+export async function deviceToken(hqUrl: string, user: keyof typeof USERS, deviceId = `dev-http-${randomBytes(3).toString('hex')}`) {
+  return signIn(hqUrl, USERS[user].username, PASSWORD, deviceId);
+}
+
+let readerKey: ReturnType<typeof devicePublicKey> | null = null;
+
+/** Every document of a collection visible to `token` (default: an HQ administrator's). */
+export async function pullAll(hqUrl: string, collection: string, token?: string): Promise<Record<string, unknown>[]> {
+  const t = token ?? (await signIn(hqUrl, ADMIN.username, ADMIN.password, 'dev-admin-reader', await (readerKey ??= devicePublicKey())));
   const docs: Record<string, unknown>[] = [];
   let seq: number | null = null;
   for (;;) {
     const q: string = seq === null ? '' : `&seq=${seq}`;
-    const res = await fetch(`${hqUrl}/sync/${collection}/pull?batchSize=1000${q}`);
+    const res = await fetch(`${hqUrl}/sync/${collection}/pull?batchSize=1000${q}`, { headers: { authorization: `Bearer ${t}` } });
     if (!res.ok) throw new Error(`pull failed: ${res.status}`);
     const body = (await res.json()) as { documents: Record<string, unknown>[]; checkpoint: { seq: number } | null };
     docs.push(...body.documents);
@@ -197,4 +297,39 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+const HQ_SCRIPT = fileURLToPath(new URL('./hq-process.ts', import.meta.url));
+
+/** An HQ running in a child process (to be killed without warning). */
+export async function startHqProcess(options: Record<string, unknown>): Promise<{ url: string; kill(): Promise<void>; stop(): Promise<void> }> {
+  const child = fork(HQ_SCRIPT, [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-5000)));
+  child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-5000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`HQ process did not start: ${output}`)), 60_000);
+    child.once('message', (m: unknown) => {
+      clearTimeout(t);
+      resolve((m as { url: string }).url);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`HQ process exited with ${code}: ${output}`));
+    });
+  });
+  const ended = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await ended;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await ended;
+    },
+  };
 }

@@ -1,22 +1,18 @@
 /**
  * One simulated laptop for the replication integration tests, run in its OWN child process
  * (RxDB's free tier opens at most 13 collections per JavaScript realm, across every database
- * of the realm). A real RxDB database (Dexie storage over fake-indexeddb) replicating the
- * `beneficiaries` collection to an HQ with `startCollectionReplication`. Driven over IPC by
- * test/integration/replication.test.ts: each request `{ id, cmd, args }` gets one reply
- * `{ id, ok, value | error }`.
+ * of the realm). A real RxDB database (Dexie storage over fake-indexeddb, encrypted fields as
+ * on a real laptop) with the collections of the shared registry, each created with the sync
+ * merge conflict handler, replicated to a real HQ by `startSync` after a real sign-in with a
+ * device key pair (ECDSA P-256, Web Crypto). Driven over IPC: each request `{ id, cmd, args }`
+ * gets one reply `{ id, ok, value | error }`.
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
-import { beneficiaries, toRxJsonSchema, type Beneficiary } from '../../../shared/schema';
-import {
-  startCollectionReplication,
-  type CollectionReplication,
-  type ReplicationStatus,
-  type SyncProblem,
-} from '../../../shared/sync/client';
+import { collections, toRxJsonSchema, type Role } from '../../../shared/schema';
+import { resolveSyncConflict, startSync, syncConflictHandler, type SyncManager, type SyncStatus } from '../../../shared/sync/manager';
 
 interface Request {
   id: number;
@@ -24,16 +20,31 @@ interface Request {
   args: Record<string, unknown>;
 }
 
+interface Session {
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  user: { id: string; role: Role; branchIds: string[] };
+  deviceId: string;
+}
+
 let db: RxDatabase | null = null;
-let collection: RxCollection<Beneficiary> | null = null;
-let replication: CollectionReplication<Beneficiary> | null = null;
-const problems: Omit<SyncProblem, 'cause'>[] = [];
-const conflicts: { assumed: unknown; attempted: unknown; master: unknown; resolvedTo: unknown }[] = [];
-const statuses: ReplicationStatus[] = [];
+let sync: SyncManager | null = null;
+let session: Session | null = null;
+let hqUrl = '';
+let wipedWith: { deviceId: string; messageAr: string } | null = null;
+const statuses: SyncStatus[] = [];
 
 function need<T>(v: T | null, what: string): T {
   if (v === null) throw new Error(`${what} is not initialised`);
   return v;
+}
+
+function col(args: Record<string, unknown>): RxCollection {
+  const name = String(args.collection ?? 'beneficiaries');
+  const c = need(db, 'database').collections[name] as RxCollection | undefined;
+  if (!c) throw new Error(`no collection ${name}`);
+  return c;
 }
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
@@ -45,114 +56,176 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+async function post(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${hqUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+let refreshing: Promise<void> | null = null;
+async function accessToken(): Promise<string | null> {
+  const s = session;
+  if (!s) return null;
+  if (new Date(s.accessTokenExpiresAt).getTime() - Date.now() < 60_000) {
+    refreshing ??= (async () => {
+      const r = await post('/auth/refresh', { refreshToken: s.refreshToken });
+      if (r.status === 200) session = { ...(r.body as Session), deviceId: s.deviceId };
+    })().finally(() => {
+      refreshing = null;
+    });
+    await refreshing;
+  }
+  return session?.accessToken ?? null;
+}
+
 const handlers: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {
   async init(args) {
+    hqUrl = String(args.hqUrl);
+    const deviceId = String(args.deviceId);
+    const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const jwk = await crypto.subtle.exportKey('jwk', keys.publicKey);
+    const signIn = await post('/auth/sign-in', {
+      username: args.username,
+      password: args.password,
+      device: { id: deviceId, label: `Laptop ${deviceId}`, publicKey: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } },
+    });
+    if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status} ${JSON.stringify(signIn.body)}`);
+    session = { ...(signIn.body as Session), deviceId };
+
     db = await createRxDatabase({
       name: String(args.name),
-      // Sensitive fields are encrypted at rest, as on a real laptop; replication sends plaintext.
       storage: wrappedKeyEncryptionCryptoJsStorage({ storage: getRxStorageDexie({ indexedDB, IDBKeyRange }) }),
       password: `test-password-${String(args.name)}`,
       multiInstance: false,
     });
-    const cols = await db.addCollections({
-      beneficiaries: { schema: toRxJsonSchema(beneficiaries) as never },
-    });
-    collection = cols.beneficiaries as unknown as RxCollection<Beneficiary>;
-    replication = startCollectionReplication<Beneficiary>({
-      collection,
-      hqUrl: String(args.hqUrl),
+    const wanted = Array.isArray(args.collections) ? (args.collections as string[]) : collections.map((c) => c.name);
+    const creators: Record<string, { schema: never; conflictHandler: never }> = {};
+    for (const def of collections) {
+      if (!wanted.includes(def.name)) continue;
+      creators[def.name] = { schema: toRxJsonSchema(def) as never, conflictHandler: syncConflictHandler(def.name) as never };
+    }
+    await db.addCollections(creators);
+    const s = session;
+    sync = startSync({
+      db,
+      hqUrl,
+      user: { userId: s.user.id, role: s.user.role, branchIds: s.user.branchIds, deviceId },
+      getAccessToken: accessToken,
+      onWipe: async (info) => {
+        wipedWith = info;
+        await db?.remove();
+        db = null;
+      },
       retryTime: Number(args.retryTime ?? 300),
       reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
       waitForLeadership: false,
+      pullBatchSize: typeof args.pullBatchSize === 'number' ? args.pullBatchSize : undefined,
+      pushBatchSize: typeof args.pushBatchSize === 'number' ? args.pushBatchSize : undefined,
     });
-    replication.error$.subscribe((p) => {
-      const { cause: _cause, ...plain } = p;
-      problems.push(plain);
-    });
-    replication.conflict$.subscribe((c) => {
-      conflicts.push({
-        assumed: c.input.assumedMasterState ?? null,
-        attempted: c.input.newDocumentState,
-        master: c.input.realMasterState,
-        resolvedTo: c.output,
-      });
-    });
-    replication.status$.subscribe((s) => {
-      const { lastProblem: _p, ...rest } = s;
-      statuses.push({ ...rest, lastProblem: null });
-    });
-    return true;
+    sync.status$.subscribe((st) => statuses.push(st));
+    return { user: s.user, collections: sync.status.collections };
   },
   async insert(args) {
-    const doc = await need(collection, 'collection').insert(args.doc as Beneficiary);
+    const doc = await col(args).insert(args.doc as never);
     return doc.toJSON();
   },
+  async bulkInsert(args) {
+    const r = await col(args).bulkInsert(args.docs as never[]);
+    return { success: r.success.length, error: r.error.length };
+  },
   async patch(args) {
-    const doc = await need(collection, 'collection').findOne(String(args.id)).exec();
+    const doc = await col(args).findOne(String(args.id)).exec();
     if (!doc) throw new Error(`no document ${String(args.id)}`);
-    const updated = await doc.incrementalPatch(args.patch as Partial<Beneficiary>);
+    const updated = await doc.incrementalPatch(args.patch as never);
     return updated.toJSON();
   },
   async remove(args) {
-    const doc = await need(collection, 'collection').findOne(String(args.id)).exec();
+    const doc = await col(args).findOne(String(args.id)).exec();
     if (!doc) throw new Error(`no document ${String(args.id)}`);
     await doc.remove();
     return true;
   },
   async get(args) {
-    const doc = await need(collection, 'collection').findOne(String(args.id)).exec();
+    const doc = await col(args).findOne(String(args.id)).exec();
     return doc ? doc.toJSON() : null;
   },
-  async count() {
-    return need(collection, 'collection').count().exec();
+  async count(args) {
+    return col(args).count().exec();
   },
   /** Wait until the local document `id` has `field` === `value` (via replication). */
   async waitFor(args) {
-    const c = need(collection, 'collection');
+    const c = col(args);
     const id = String(args.id);
     await waitUntil(
       async () => {
         const doc = await c.findOne(id).exec();
-        return !!doc && (doc.toJSON() as Record<string, unknown>)[String(args.field)] === args.value;
+        return !!doc && JSON.stringify((doc.toJSON() as Record<string, unknown>)[String(args.field)]) === JSON.stringify(args.value);
       },
       Number(args.timeoutMs ?? 10_000),
       `${id}.${String(args.field)} = ${JSON.stringify(args.value)}`,
     );
     return (await c.findOne(id).exec())?.toJSON() ?? null;
   },
-  async waitForProblem(args) {
-    await waitUntil(async () => problems.some((p) => p.source === args.source), Number(args.timeoutMs ?? 10_000), `a ${String(args.source)} problem`);
-    return problems.filter((p) => p.source === args.source);
+  async waitForCount(args) {
+    const c = col(args);
+    await waitUntil(async () => (await c.count().exec()) >= Number(args.count), Number(args.timeoutMs ?? 30_000), `${Number(args.count)} documents`);
+    return c.count().exec();
   },
-  async waitForConflict(args) {
-    await waitUntil(async () => conflicts.length > 0, Number(args.timeoutMs ?? 10_000), 'a conflict');
-    return conflicts;
+  async waitForProblem(args) {
+    const m = need(sync, 'sync');
+    const match = (p: { source: string; code: string }) => (args.source === undefined || p.source === args.source) && (args.code === undefined || p.code === args.code);
+    await waitUntil(async () => m.status.errors.some(match), Number(args.timeoutMs ?? 10_000), `a ${String(args.source ?? '')} ${String(args.code ?? '')} problem`);
+    return m.status.errors.filter(match);
+  },
+  async waitForOpenConflicts(args) {
+    const m = need(sync, 'sync');
+    await waitUntil(async () => m.status.openConflicts >= Number(args.count ?? 1), Number(args.timeoutMs ?? 10_000), 'an open conflict');
+    const docs = await col({ collection: 'sync_conflicts' }).find({ selector: { status: 'open' } }).exec();
+    return docs.map((d) => d.toJSON());
+  },
+  async conflicts() {
+    const docs = await col({ collection: 'sync_conflicts' }).find().exec();
+    return docs.map((d) => d.toJSON());
+  },
+  async resolveConflict(args) {
+    await resolveSyncConflict(need(db, 'database'), String(args.id), args.resolution as 'kept_ours', need(session, 'session').user.id, (args.values ?? {}) as Record<string, unknown>);
+    return true;
   },
   async waitForStream(args) {
-    await waitUntil(async () => need(replication, 'replication').status.streamConnected, Number(args.timeoutMs ?? 10_000), 'the stream');
+    const m = need(sync, 'sync');
+    await waitUntil(async () => m.status.streamsConnected === m.status.streamsExpected, Number(args.timeoutMs ?? 15_000), 'the streams');
+    return true;
+  },
+  async waitForWipe(args) {
+    await waitUntil(async () => wipedWith !== null, Number(args.timeoutMs ?? 15_000), 'the wipe');
+    return wipedWith;
+  },
+  async awaitInitialSync() {
+    await need(sync, 'sync').awaitInitialSync();
     return true;
   },
   async awaitInSync() {
-    await need(replication, 'replication').awaitInSync();
+    await need(sync, 'sync').awaitInSync();
     return true;
   },
   async pause() {
-    await need(replication, 'replication').replicationState.pause();
+    await need(sync, 'sync').pause();
     return true;
   },
   async resume() {
-    await need(replication, 'replication').replicationState.start();
+    await need(sync, 'sync').resume();
     return true;
   },
   async info() {
-    const r = need(replication, 'replication');
-    return { status: { ...r.status, lastProblem: null }, problems, conflicts, statuses };
+    const m = need(sync, 'sync');
+    return { status: m.status, problems: m.status.errors, statuses: statuses.slice(-200), wiped: wipedWith };
+  },
+  async token() {
+    return accessToken();
   },
   async close() {
-    await replication?.cancel();
+    await sync?.stop();
     await db?.close();
-    replication = null;
-    collection = null;
+    sync = null;
     db = null;
     return true;
   },

@@ -284,9 +284,11 @@ describe('bad input', () => {
   });
 
   it('refuses a damaged signature image without returning a PDF', async () => {
-    const broken = signaturePng().slice(0, 60);
-    const err = await buildDeclarationPdf(sampleDeclaration(), { variant: 'signed', signaturePng: broken, device }, assets).catch((e: unknown) => e);
-    expect(err).toMatchObject({ field: 'signature', problem: 'invalid' });
+    // (pdf-lib's PNG decoder never returns on this truncated file: it must not get there)
+    for (const broken of [signaturePng().slice(0, 60), signaturePng().slice(0, -12), Uint8Array.from(signaturePng(), (b, i) => (i === 50 ? b ^ 1 : b))]) {
+      const err = await buildDeclarationPdf(sampleDeclaration(), { variant: 'signed', signaturePng: broken, device }, assets).catch((e: unknown) => e);
+      expect(err).toMatchObject({ field: 'signature', problem: 'invalid' });
+    }
   });
 
   it('refuses an over-long field', async () => {
