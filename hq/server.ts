@@ -97,6 +97,16 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // Router-level refusals (bad URL encoding, over-long path parameters) in the HQ's own
+    // error format, like every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const e =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? errors.notFound('', 'path too long')
+          : errors.malformed('The URL is not valid.');
+      const raw = reply as unknown as FastifyReply;
+      void raw.code(e.statusCode).type('application/json').send(e.toBody());
+    },
   });
 
   const db = await openDatabase({

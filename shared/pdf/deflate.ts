@@ -15,9 +15,12 @@ export async function registerFlateStream(context: PDFContext, data: Uint8Array 
   if (typeof CompressionStream === 'undefined') {
     return context.register(context.flateStream(bytes, dict));
   }
+  // Reserve the object number now, so concurrent compressions keep a deterministic object order.
+  const ref = context.nextRef();
   const compressed = await nativeDeflate(bytes);
   const streamDict = PDFDict.withContext(context);
   streamDict.set(PDFName.of('Filter'), PDFName.of('FlateDecode'));
   for (const [key, value] of Object.entries(dict)) streamDict.set(PDFName.of(key), PDFNumber.of(value));
-  return context.register(PDFRawStream.of(streamDict, compressed));
+  context.assign(ref, PDFRawStream.of(streamDict, compressed));
+  return ref;
 }

@@ -177,7 +177,8 @@ export async function buildDeclarationPdf(input: DeclarationInput, options: Decl
 
   const flow = new Flow(writer);
   const qrSize = QR_SIZE;
-  const qr = QRCode.create(sealed.qrPayload, { errorCorrectionLevel: 'M' });
+  // Byte mode given explicitly: skips the segment optimiser (the payload is plain ASCII).
+  const qr = QRCode.create([{ data: new TextEncoder().encode(sealed.qrPayload), mode: 'byte' }], { errorCorrectionLevel: 'M' });
   flow.page.qr(qr.modules, flow.left, flow.y - 10, qrSize);
   const caption = flow.lines('رمز التحقق', 'regular', 8, qrSize)[0];
   if (caption) flow.page.drawAligned(caption, flow.left, qrSize, flow.y + qrSize + 4, 'center', [0.35, 0.35, 0.35]);

@@ -43,8 +43,13 @@ interface HbExports {
 const HB_MEMORY_MODE_READONLY = 1;
 const HB_DIRECTION_LTR = 4;
 const HB_DIRECTION_RTL = 5;
-/** HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS: marks keep their own cluster (needed for ToUnicode). */
-const HB_CLUSTER_LEVEL_MONOTONE_CHARACTERS = 1;
+/**
+ * HB_BUFFER_CLUSTER_LEVEL_MONOTONE_GRAPHEMES: a base letter and its marks (shadda, kasra, the
+ * hamza-and-damma Amiri draws as one mark) form one cluster, whose characters the layout hands out
+ * to the cluster's glyphs in reading order of their positions (see textLayout attachText): a mark
+ * drawn inside its letter's box cannot otherwise be read back after the letter.
+ */
+const HB_CLUSTER_LEVEL_MONOTONE_GRAPHEMES = 0;
 
 class HarfBuzzAbort extends Error {}
 
@@ -151,7 +156,7 @@ export class HbFont {
     hb.hb_buffer_add_utf16(buffer, this.textPtr, text.length, 0, text.length);
     hb.hb_buffer_set_direction(buffer, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
     hb.hb_buffer_set_language(buffer, this.languageArabic);
-    hb.hb_buffer_set_cluster_level(buffer, HB_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb.hb_buffer_set_cluster_level(buffer, HB_CLUSTER_LEVEL_MONOTONE_GRAPHEMES);
     hb.hb_buffer_guess_segment_properties(buffer);
     hb.hb_shape(this.font, buffer, 0, 0);
     const length = hb.hb_buffer_get_length(buffer);

@@ -56,13 +56,8 @@ export class PageCanvas {
       // Glyph origins (pen + offset); each glyph's CID width spans to the next glyph's origin, so
       // the glyph boxes tile the run: text extractors see no gaps inside words (kerning, marks,
       // offset letters) and the TJ array needs adjustments only where a width would be negative.
-      const origins: number[] = [];
-      let pen = 0;
-      for (const g of run.glyphs) {
-        origins.push(pen + g.xOffset * k);
-        pen += g.xAdvance * k;
-      }
-      origins.push(pen);
+      const origins = run.glyphs.map((g) => g.x * k);
+      origins.push(run.advance * k);
       let at = 0;
       run.glyphs.forEach((g, i) => {
         const origin = origins[i] ?? 0;
@@ -120,11 +115,15 @@ export class PageCanvas {
     this.ops.push(`q ${n(w)} 0 0 ${n(h)} ${n(x)} ${n(this.height - top - h)} cm /${name} Do Q`);
   }
 
-  /** A QR code as one filled path of module rectangles (horizontal runs merged). */
+  /**
+   * A QR code as one filled path: module rectangles in module units (horizontal runs merged) under
+   * one transformation matrix, with a white quiet zone of two modules.
+   */
   qr(modules: { size: number; get(row: number, col: number): boolean | number }, x: number, top: number, sizePt: number): void {
     const quiet = 2;
     const cell = sizePt / (modules.size + quiet * 2);
-    const parts = ['q 1 1 1 rg', `${n(x)} ${n(this.height - top - sizePt)} ${n(sizePt)} ${n(sizePt)} re f`, '0 0 0 rg'];
+    const bottom = this.height - top - sizePt;
+    const rects: string[] = [];
     for (let r = 0; r < modules.size; r++) {
       let c = 0;
       while (c < modules.size) {
@@ -134,14 +133,14 @@ export class PageCanvas {
         }
         let e = c;
         while (e < modules.size && modules.get(r, e)) e++;
-        const px = x + (quiet + c) * cell;
-        const py = this.height - top - (quiet + r + 1) * cell;
-        parts.push(`${n(px)} ${n(py)} ${n((e - c) * cell + 0.01)} ${n(cell + 0.01)} re`);
+        rects.push(`${c + quiet} ${r + quiet} ${e - c} 1 re`);
         c = e;
       }
     }
-    parts.push('f Q');
-    this.ops.push(parts.join('\n'));
+    // y grows downwards inside the matrix (row 0 at the top of the code)
+    this.ops.push(
+      `q 1 1 1 rg ${n(x)} ${n(bottom)} ${n(sizePt)} ${n(sizePt)} re f 0 0 0 rg ${n(cell)} 0 0 ${n(-cell)} ${n(x)} ${n(bottom + sizePt)} cm\n${rects.join('\n')}\nf Q`,
+    );
   }
 }
 
@@ -179,12 +178,13 @@ export class DocumentWriter {
   /** Writes content streams and fonts. Call once before saving. */
   async finish(): Promise<void> {
     const context = this.doc.context;
-    for (const canvas of this.pages) {
-      for (const use of this.fontUses.values()) {
-        if (use.used) canvas.page.node.setFontDictionary(PDFName.of(use.resourceName), use.ref);
-      }
-      canvas.page.node.addContentStream(await registerFlateStream(context, canvas.ops.join('\n')));
-    }
-    for (const use of this.fontUses.values()) if (use.used) await use.embed();
+    const used = [...this.fontUses.values()].filter((use) => use.used);
+    await Promise.all([
+      ...this.pages.map(async (canvas) => {
+        for (const use of used) canvas.page.node.setFontDictionary(PDFName.of(use.resourceName), use.ref);
+        canvas.page.node.addContentStream(await registerFlateStream(context, canvas.ops.join('\n')));
+      }),
+      ...used.map((use) => use.embed()),
+    ]);
   }
 }

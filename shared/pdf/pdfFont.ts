@@ -69,7 +69,12 @@ export class PdfFontUse {
 
     const tag = subsetTag(this.cidText.join('|'));
     const baseFont = `${tag}+${font.postScriptName}`;
-    const fontFile = await registerFlateStream(context, bytes, { Length1: bytes.byteLength });
+    // The three streams compress concurrently (native zlib runs off the main thread).
+    const [fontFile, cidToGidRef, toUnicode] = await Promise.all([
+      registerFlateStream(context, bytes, { Length1: bytes.byteLength }),
+      registerFlateStream(context, cidToGid),
+      registerFlateStream(context, this.toUnicodeCMap()),
+    ]);
     const descriptor = context.register(
       context.obj({
         Type: 'FontDescriptor',
@@ -84,7 +89,6 @@ export class PdfFontUse {
         FontFile2: fontFile,
       }),
     );
-    const cidToGidRef = await registerFlateStream(context, cidToGid);
     const w = context.obj([1, widths]);
     const cidFont = context.register(
       context.obj({
@@ -98,7 +102,6 @@ export class PdfFontUse {
         CIDToGIDMap: cidToGidRef,
       }),
     );
-    const toUnicode = await registerFlateStream(context, this.toUnicodeCMap());
     const type0 = context.obj({
       Type: 'Font',
       Subtype: 'Type0',

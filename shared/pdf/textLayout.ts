@@ -19,6 +19,8 @@ export interface LoadedFont {
 export interface PositionedGlyph {
   glyphId: number;
   text: string;
+  /** Where the glyph is drawn: its origin from the start of the run (pen position + x offset). */
+  x: number;
   xAdvance: number;
   xOffset: number;
   yOffset: number;
@@ -246,7 +248,7 @@ export class TextEngine {
       const runText = text.slice(run.start, run.end);
       const rtl = run.level % 2 === 1;
       const shaped = this.shapeCached(style.font, runText, rtl);
-      visual.push({ font: style.font, rtl, glyphs: attachText(runText, shaped.glyphs), advance: shaped.advance });
+      visual.push({ font: style.font, rtl, glyphs: attachText(runText, shaped.glyphs, rtl), advance: shaped.advance });
       advance += shaped.advance;
     }
     const scale = style.size / this.unitsPerEm(style.font);
@@ -306,32 +308,52 @@ function reorderRuns(runs: LevelRun[]): void {
 }
 
 /**
- * Gives each glyph the text it stands for: a cluster drawn by one glyph gets the cluster's text
- * (a ligature gets several characters); in a cluster drawn by several glyphs the widest gets the
- * text and the others U+200D, so copy/paste never loses or duplicates letters.
+ * Gives each glyph the text it stands for, and orders glyphs for drawing, so that text extractors
+ * read the logical text back whether they go by position (poppler) or by drawing order (pdf.js):
+ *  - a cluster drawn by one glyph: that glyph gets the cluster's text (a ligature gets several
+ *    characters, which both readers handle);
+ *  - a cluster drawn by several glyphs (Amiri draws "أُ" as an alef plus one hamza-and-damma mark,
+ *    the mark sitting over the alef): its glyphs are drawn in left-to-right order of their origins,
+ *    and its characters are handed out in reading order of those origins (right to left in a
+ *    right-to-left run), one per glyph; surplus glyphs get U+200D (no letter), surplus characters
+ *    stay with the last glyph. A mark drawn over its letter then never reads back before it.
  */
-function attachText(runText: string, glyphs: ShapedGlyph[]): PositionedGlyph[] {
+function attachText(runText: string, glyphs: ShapedGlyph[], rtl: boolean): PositionedGlyph[] {
+  const positioned: PositionedGlyph[] = [];
+  let pen = 0;
+  for (const g of glyphs) {
+    positioned.push({ glyphId: g.glyphId, text: GLYPH_WITHOUT_TEXT, x: pen + g.xOffset, xAdvance: g.xAdvance, xOffset: g.xOffset, yOffset: g.yOffset });
+    pen += g.xAdvance;
+  }
   const starts = [...new Set(glyphs.map((g) => g.cluster))].sort((a, b) => a - b);
   const endOf = new Map<number, number>();
   starts.forEach((s, i) => endOf.set(s, starts[i + 1] ?? runText.length));
-  const byCluster = new Map<number, number[]>();
-  glyphs.forEach((g, i) => {
-    const list = byCluster.get(g.cluster);
-    if (list) list.push(i);
-    else byCluster.set(g.cluster, [i]);
-  });
-  const texts: string[] = new Array<string>(glyphs.length).fill(GLYPH_WITHOUT_TEXT);
-  for (const [cluster, indices] of byCluster) {
-    const clusterText = runText.slice(cluster, endOf.get(cluster) ?? runText.length);
-    let best = indices[0] ?? 0;
-    for (const i of indices) if ((glyphs[i]?.xAdvance ?? 0) > (glyphs[best]?.xAdvance ?? 0)) best = i;
-    texts[best] = clusterText;
+  const out: PositionedGlyph[] = [];
+  let i = 0;
+  while (i < glyphs.length) {
+    const cluster = glyphs[i]?.cluster ?? 0;
+    let j = i;
+    while (j < glyphs.length && glyphs[j]?.cluster === cluster) j++;
+    const group = positioned.slice(i, j);
+    const text = runText.slice(cluster, endOf.get(cluster) ?? runText.length);
+    if (group.length === 1) {
+      const only = group[0];
+      if (only) only.text = text;
+    } else {
+      group.sort((a, b) => a.x - b.x);
+      const chars = [...text];
+      const reading = rtl ? [...group].reverse() : group;
+      if (chars.length === 1) {
+        const widest = group.reduce((best, g) => (g.xAdvance > best.xAdvance ? g : best));
+        widest.text = text;
+      } else {
+        reading.forEach((g, k) => {
+          if (k < chars.length) g.text = k === reading.length - 1 ? chars.slice(k).join('') : (chars[k] ?? '');
+        });
+      }
+    }
+    out.push(...group);
+    i = j;
   }
-  return glyphs.map((g, i) => ({
-    glyphId: g.glyphId,
-    text: texts[i] ?? GLYPH_WITHOUT_TEXT,
-    xAdvance: g.xAdvance,
-    xOffset: g.xOffset,
-    yOffset: g.yOffset,
-  }));
+  return out;
 }

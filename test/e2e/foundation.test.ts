@@ -151,7 +151,7 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
       // The shell slides its content to the other side; wait until the page heading sits after
       // the navigation (LTR: to its right) before taking the picture.
       const navRight = await page.getByTestId('nav-beneficiaries').evaluate((el) => el.getBoundingClientRect().right);
-      await expect.poll(() => page.locator('main h2').first().evaluate((el) => el.getBoundingClientRect().left)).toBeGreaterThan(navRight);
+      await expect.poll(() => page.locator('main h2').first().evaluate((el) => el.getBoundingClientRect().left)).toBeGreaterThan(navRight + 16);
       await page.screenshot({ path: join(screenshotDir, 'shell-en.png') });
       await openSection(page, web.url, 'sync');
       await page.screenshot({ path: join(screenshotDir, 'sync-en-offline.png'), fullPage: true });

@@ -80,12 +80,14 @@ describe.each(['pglite', 'postgres'] as const)('sync policy on %s', (backendName
   let backend: Backend;
   let hq: RunningHq | null = null;
   const laptops: Laptop[] = [];
+  const processes: { stop(): Promise<void> }[] = [];
 
   beforeAll(async () => {
     backend = await createBackend(backendName);
   });
   afterEach(async () => {
     await Promise.all(laptops.splice(0).map((l) => l.stop()));
+    await Promise.all(processes.splice(0).map((p) => p.stop()));
     await hq?.close();
     hq = null;
   });
@@ -291,32 +293,42 @@ describe.each(['pglite', 'postgres'] as const)('sync policy on %s', (backendName
     const port = await freePort();
     const options = { port, ...testHqOptions(backend) };
     let proc = await startHqProcess(options);
+    processes.push(proc);
     await seedAccounts(proc.url);
     try {
-      const a = await laptop('A', proc.url, 'delegateA', { collections: ['beneficiaries', 'sync_conflicts'], pushBatchSize: 25 });
+      const a = await laptop('A', proc.url, 'delegateA', { collections: ['beneficiaries', 'sync_conflicts'], pushBatchSize: 10 });
       await a.call('awaitInitialSync');
       const docs = Array.from({ length: 600 }, (_, i) => beneficiary(`ben-k${String(i).padStart(4, '0')}`, 'branch-riyadh'));
       await a.call('bulkInsert', { docs });
       // Kill HQ (SIGKILL, no shutdown) while the pushes are under way.
       const log = (m: string) => process.env.SILA_TEST_DEBUG && process.stderr.write(`[kill test] ${m}\n`);
-      await waitFor(async () => (await pullAll(proc.url, 'beneficiaries')).length >= 50, 30_000, 'the push to start');
+      const reader = await deviceToken(proc.url, 'staffA');
+      const ours = async (u: string, t?: string) => (await pullAll(u, 'beneficiaries', t)).filter((d) => String(d.id).startsWith('ben-k'));
+      await waitFor(async () => (await ours(proc.url, reader)).length >= 50, 30_000, 'the push to start');
       await proc.kill();
-      log('killed');
+      // It really died mid-way: some, not all, of the documents had reached the database.
+      const atKill = await backend.countRows("collection = 'beneficiaries' AND id LIKE 'ben-k%'");
+      log(`killed with ${atKill} stored`);
+      expect(atKill).toBeGreaterThan(0);
+      expect(atKill).toBeLessThan(600);
       proc = await startHqProcess(options);
+      processes.push(proc);
       log('restarted');
       await waitFor(async () => {
-        const n = (await pullAll(proc.url, 'beneficiaries')).length;
+        const n = (await ours(proc.url)).length;
         log(`on HQ: ${n}`);
         return n === 600;
       }, 90_000, 'all 600 on HQ');
       await a.call('awaitInSync');
-      const all = await pullAll(proc.url, 'beneficiaries');
+      const all = await ours(proc.url);
+      expect(all).toHaveLength(600);
       expect(new Set(all.map((d) => d.id)).size).toBe(600);
       for (const d of docs) expect(all.find((x) => x.id === d.id)).toEqual({ ...d, _deleted: false });
       // A fresh laptop receives each exactly once.
       const fresh = await laptop('F', proc.url, 'staffA', { collections: ['beneficiaries', 'sync_conflicts'] });
       await fresh.call('awaitInitialSync');
-      expect(await fresh.call('count')).toBe(600);
+      const everything = (await pullAll(proc.url, 'beneficiaries')).filter((d) => d.branchId === 'branch-riyadh' && !d._deleted).length;
+      expect(await fresh.call('count')).toBe(everything);
       await Promise.all(laptops.splice(0).map((l) => l.stop()));
     } finally {
       await proc.stop();

@@ -36,9 +36,9 @@ export const maxLiveStreams = 3;
 export const pollIntervalMs = 30_000;
 
 /**
- * Until sign-in exists (issue 6 supplies the user's role and token), this window replicates
- * what a branch's staff may pull. Collections the role may not pull (e.g. the push-only audit
- * log) are left out here: they need a push-only replication that shared/sync/client lacks yet.
+ * Until sign-in exists (issue 6 supplies the user's role and token), this window replicates as
+ * a branch's staff: collections the role may pull replicate both ways; the others (e.g. the
+ * write-only audit log) only push.
  */
 export const assumedRole: Role = 'branch_staff';
 
@@ -57,9 +57,13 @@ function hasIdAndTime(doc: unknown): doc is { id: string; updatedAt: string } {
   return typeof d.id === 'string' && typeof d.updatedAt === 'string';
 }
 
-/** True when the replication's latest request to HQ got a good answer. */
-export function lastRequestSucceeded(status: ReplicationStatus): boolean {
-  if (!status.online || status.lastSyncAt === null) return false;
+/**
+ * True when the replication's latest request to HQ got a good answer. A push-only replication
+ * with nothing to push may never have asked HQ anything: then "no problem" is good enough.
+ */
+export function lastRequestSucceeded(status: ReplicationStatus, pulls = true): boolean {
+  if (status.lastSyncAt === null) return !pulls && status.lastProblem === null;
+  if (!status.online) return false;
   return status.lastProblem === null || Date.parse(status.lastProblem.at) <= Date.parse(status.lastSyncAt);
 }
 
@@ -94,19 +98,27 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       const { hqUrl } = session.getState();
       session.getState().setSyncPhase('starting');
       const pullable = new Set<string>(pullableCollections(options.role ?? assumedRole));
-      const replicated = Object.values(database.collections).filter((c) => pullable.has(c.name));
-      const started = replicated.map((collection, index) => ({
-        name: collection.name,
-        streamed: index < maxLiveStreams,
-        replication: start({
-          collection: collection as RxCollection<unknown>,
-          hqUrl,
-          waitForLeadership: false,
-          stream: index < maxLiveStreams,
-        }),
-      }));
+      const all = Object.values(database.collections);
+      // Pulled collections first (registry order), so the streams go to the ones people read.
+      const ordered = [...all.filter((c) => pullable.has(c.name)), ...all.filter((c) => !pullable.has(c.name))];
+      const started = ordered.map((collection, index) => {
+        const pull = pullable.has(collection.name);
+        const streamed = pull && index < maxLiveStreams;
+        return {
+          name: collection.name,
+          pull,
+          streamed,
+          replication: start({
+            collection: collection as RxCollection<unknown>,
+            hqUrl,
+            waitForLeadership: false,
+            pull,
+            stream: streamed,
+          }),
+        };
+      });
       replications = started.map((s) => s.replication);
-      const polled = started.filter((s) => !s.streamed).map((s) => s.replication);
+      const polled = started.filter((s) => s.pull && !s.streamed).map((s) => s.replication);
       if (polled.length > 0) pollTimer = win.setInterval(() => polled.forEach((r) => r.reSync()), pollIntervalMs);
 
       let cycleStartedAt: string | null = null;
@@ -132,7 +144,8 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       }
 
       subscriptions.push(
-        combineLatest(replications.map((r) => r.status$.pipe(map((s) => s.online))))
+        // Push-only replications may never contact HQ; the pulling ones always do.
+        combineLatest(started.filter((s) => s.pull).map((s) => s.replication.status$.pipe(map((st) => st.online))))
           .pipe(
             map((all) => all.every(Boolean)),
             distinctUntilChanged(),
@@ -154,7 +167,7 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
             if (active) {
               cycleStartedAt = new Date().toISOString();
               if (state.sync.phase !== 'error') state.setSyncPhase('active');
-            } else if (cycleStartedAt && replications.every((r) => lastRequestSucceeded(r.status))) {
+            } else if (cycleStartedAt && started.every((s) => lastRequestSucceeded(s.replication.status, s.pull))) {
               state.markInSync(cycleStartedAt);
             }
           }),

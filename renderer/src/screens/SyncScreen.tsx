@@ -117,7 +117,9 @@ export function SyncScreen() {
                   <Text size="sm" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                     {timeFormat.format(new Date(e.at))}
                   </Text>
-                  <Text size="sm">{i18n.language === 'ar' ? e.messageAr : e.messageEn}</Text>
+                  <Text size="sm">
+                    {i18n.language === 'ar' ? e.messageAr : e.code === 'NETWORK' ? t('sync.networkError') : e.messageEn}
+                  </Text>
                   <Text size="xs" c="dimmed" dir="ltr" style={{ whiteSpace: 'nowrap' }}>
                     {(e.count ?? 1) > 1 ? `${e.code} ×${e.count ?? 1}` : e.code}
                   </Text>

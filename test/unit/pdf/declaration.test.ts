@@ -308,6 +308,22 @@ describe('bad input', () => {
     await expectError((d) => (d.statement = { text: '   ' }), 'statement.text', 'missing_statement', 'blank');
   });
 
+  it("prints a real policy profile's declaration statement (shared/policy/profiles)", async () => {
+    const profile = JSON.parse(readFileSync(join(import.meta.dirname, '../../../shared/policy/profiles/anat-al-bayt.json'), 'utf8')) as {
+      version: number;
+      association: { nameAr: string; licenceNumber: string };
+      declaration: { textAr: string };
+    };
+    const d = sampleDeclaration();
+    d.association = { name: profile.association.nameAr, licenceNumber: profile.association.licenceNumber };
+    d.statement = { text: profile.declaration.textAr, policyVersion: String(profile.version) };
+    const r = await buildDeclarationPdf(d, { variant: 'blank', device }, assets);
+    const file = join(tmp, 'profile.pdf');
+    writeFileSync(file, r.pdf);
+    expect(norm(pdftotext(file, true))).toContain(norm(profile.declaration.textAr));
+    expect(r.snapshot.statement.text).toBe(profile.declaration.textAr);
+  });
+
   it('strips bidi control marks instead of refusing them', async () => {
     const d = sampleDeclaration();
     d.place = '\u200fمكة المكرمة\u200f';

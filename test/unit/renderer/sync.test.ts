@@ -16,7 +16,7 @@ class FakeReplication {
   status = new BehaviorSubject<ReplicationStatus>({ online: false, streamConnected: false, lastSyncAt: null, lastProblem: null });
   reSync = vi.fn();
   cancel = vi.fn(async () => {});
-  constructor(readonly opts: { collection: { name: string }; hqUrl: string; stream?: boolean }) {}
+  constructor(readonly opts: { collection: { name: string }; hqUrl: string; stream?: boolean; pull?: boolean }) {}
   get api(): CollectionReplication<unknown> {
     const status = this.status;
     return {
@@ -62,7 +62,7 @@ beforeEach(() => {
 });
 
 describe('sync controller', () => {
-  it('replicates what the role may pull, streams only a few, and reports a clean cycle as in sync', async () => {
+  it('pulls what the role may pull, only pushes the rest, streams a few, and reports a clean cycle as in sync', async () => {
     const started: FakeReplication[] = [];
     const { win } = fakeWindow();
     const controller = createSyncController({
@@ -76,9 +76,14 @@ describe('sync controller', () => {
     controller.attach(fakeDb());
     await flush();
     await flush();
-    const expected = collections.map((c) => c.name).filter((n) => (pullableCollections('branch_staff') as string[]).includes(n));
+    const pullable = pullableCollections('branch_staff') as string[];
+    const names = collections.map((c) => c.name);
+    const expected = [...names.filter((n) => pullable.includes(n)), ...names.filter((n) => !pullable.includes(n))];
     expect(started.map((r) => r.opts.collection.name)).toEqual(expected);
+    expect(started.filter((r) => !r.opts.pull).map((r) => r.opts.collection.name)).toEqual(names.filter((n) => !pullable.includes(n)));
+    expect(started.filter((r) => !r.opts.pull).length).toBeGreaterThan(0); // the audit log
     expect(started.filter((r) => r.opts.stream).length).toBe(maxLiveStreams);
+    expect(started.filter((r) => r.opts.stream && !r.opts.pull)).toEqual([]);
     expect(started[0]!.opts.collection.name).toBe('beneficiaries');
     expect(started[0]!.opts.stream).toBe(true);
     expect(useSession.getState().sync.phase).toBe('starting');
@@ -101,7 +106,8 @@ describe('sync controller', () => {
     started[0]!.active.next(true);
     const cycleStart = Date.now();
     const ok: ReplicationStatus = { online: true, streamConnected: true, lastSyncAt: new Date(Date.now() + 5).toISOString(), lastProblem: null };
-    for (const r of started) r.status.next(ok);
+    for (const r of started) if (r.opts.pull) r.status.next(ok);
+    for (const r of started) if (!r.opts.pull) r.status.next({ online: false, streamConnected: false, lastSyncAt: null, lastProblem: null });
     expect(useSession.getState().sync.phase).toBe('active');
     started[0]!.sent.next({ id: 'b1', updatedAt: '2026-01-01T00:00:00.000Z' });
     started[0]!.active.next(false);
@@ -141,6 +147,9 @@ describe('sync controller', () => {
     expect(lastRequestSucceeded({ online: true, streamConnected: true, lastSyncAt: t(1), lastProblem: problem(t(2)) })).toBe(false);
     expect(lastRequestSucceeded({ online: false, streamConnected: false, lastSyncAt: t(2), lastProblem: null })).toBe(false);
     expect(lastRequestSucceeded({ online: true, streamConnected: false, lastSyncAt: null, lastProblem: null })).toBe(false);
+    // A push-only replication that had nothing to push is fine; one whose push failed is not.
+    expect(lastRequestSucceeded({ online: false, streamConnected: false, lastSyncAt: null, lastProblem: null }, false)).toBe(true);
+    expect(lastRequestSucceeded({ online: false, streamConnected: false, lastSyncAt: null, lastProblem: problem(t(1)) }, false)).toBe(false);
   });
 });
 
