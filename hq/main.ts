@@ -7,7 +7,13 @@
  *   DATABASE_URL          postgres://… ; without it embedded PGlite is used
  *   SILA_HQ_DATA          PGlite data directory, default ./.hq-data
  *   SILA_ALLOWED_ORIGINS  extra browser origins, comma separated
- *   LOG_LEVEL             default info
+ *   LOG_LEVEL             default info (JSON lines on stdout: one object per request/event)
+ *   SILA_TOKEN_SIGNING_KEYS  kid:base64secret[,kid:base64secret…] (first signs); default: keys
+ *                         kept in the database (shared by every instance, rotate with
+ *                         `npm run hq:admin -- rotate-signing-key`)
+ *   SILA_TOMBSTONE_RETENTION_DAYS  default 730 (min 30); 0 disables purging
+ *   SILA_BODY_LIMIT_BYTES default 8388608
+ * First administrator: `npm run hq:admin -- create-admin --username …` (see docs/hq-operations.md).
  */
 import { resolve } from 'node:path';
 import { startHq } from './server';
@@ -34,6 +40,9 @@ async function main() {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0),
+    signingKeys: env.SILA_TOKEN_SIGNING_KEYS || undefined,
+    tombstoneRetentionDays: env.SILA_TOMBSTONE_RETENTION_DAYS ? Number(env.SILA_TOMBSTONE_RETENTION_DAYS) : undefined,
+    bodyLimit: env.SILA_BODY_LIMIT_BYTES ? Number(env.SILA_BODY_LIMIT_BYTES) : undefined,
   });
   process.stdout.write(`Sila HQ listening on ${hq.url}\n`);
 

@@ -147,6 +147,9 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     await feed.start();
     registerRoutes(app, db, feed, { allowedOrigins, resolveCaller, bodyLimit, auth, passwordHash: opts.passwordHash, streamsByDevice });
     const retention = opts.tombstoneRetentionDays ?? 730;
+    if (!Number.isFinite(retention) || (retention !== 0 && retention < 30)) {
+      throw new Error('Tombstone retention must be 0 (keep forever) or at least 30 days.');
+    }
     if (retention > 0) {
       const purge = () => {
         purgeTombstones(db, retention).then(

@@ -1,14 +1,11 @@
 import { AppShell, Badge, Burger, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { sections, hrefOf, useSection, type Section } from './navigation';
+import { sections, hrefOf, useRoute, type Route } from './navigation';
 import { sectionIcons } from './components/icons';
 import { useSession, type SyncPhase } from './state/session';
 import { LocaleToggle } from './components/Locale';
-import { BeneficiariesScreen } from './screens/BeneficiariesScreen';
-import { PlaceholderScreen } from './screens/PlaceholderScreen';
-import { SyncScreen } from './screens/SyncScreen';
-import { SettingsScreen } from './screens/SettingsScreen';
+import { featureScreens } from './features';
 
 const phaseColor: Record<SyncPhase, string> = {
   idle: 'gray',
@@ -39,24 +36,15 @@ function HeaderSyncState() {
   );
 }
 
-function Screen({ section }: { section: Section }) {
-  switch (section) {
-    case 'beneficiaries':
-      return <BeneficiariesScreen />;
-    case 'requests':
-    case 'committee':
-    case 'reports':
-      return <PlaceholderScreen section={section} />;
-    case 'sync':
-      return <SyncScreen />;
-    case 'settings':
-      return <SettingsScreen />;
-  }
+function Screen({ route }: { route: Route }) {
+  const FeatureScreen = featureScreens[route.section];
+  return <FeatureScreen params={route.params} />;
 }
 
 export function App() {
   const { t } = useTranslation();
-  const section = useSection();
+  const route = useRoute();
+  const section = route.section;
   const [opened, { toggle, close }] = useDisclosure(false);
 
   return (
@@ -102,7 +90,7 @@ export function App() {
           })}
         </AppShell.Navbar>
         <AppShell.Main>
-          <Screen section={section} />
+          <Screen route={route} />
         </AppShell.Main>
       </AppShell>
     </>

@@ -73,11 +73,19 @@ export const SettingsIcon = (p: IconProps) => (
   </Icon>
 );
 
+export const LibraryIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4 19.5V5a2 2 0 0 1 2-2h13v16H6a2 2 0 0 0-2 2z" />
+    <path d="M8 7h7M8 11h5" />
+  </Icon>
+);
+
 export const sectionIcons: Record<Section, (p: IconProps) => ReactElement> = {
   beneficiaries: PeopleIcon,
   requests: RequestIcon,
   committee: CommitteeIcon,
   reports: ReportIcon,
+  library: LibraryIcon,
   sync: SyncIcon,
   settings: SettingsIcon,
 };

@@ -8,7 +8,26 @@ export const locales = ['ar', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'ar';
 
-export const catalogues = { ar, en } as const;
+/**
+ * Feature catalogues: `features/<name>/locales/{ar,en}.json`, merged under the key `<name>`
+ * (a key "title" of features/requests is asked for as requests.title), so each feature owns its messages.
+ */
+type Catalogue = Record<string, unknown>;
+const featureFiles = import.meta.glob<Catalogue>('../features/*/locales/*.json', { eager: true, import: 'default' });
+
+function featureCatalogue(locale: 'ar' | 'en'): Catalogue {
+  const out: Catalogue = {};
+  for (const [path, messages] of Object.entries(featureFiles)) {
+    const m = /\/features\/([^/]+)\/locales\/(ar|en)\.json$/.exec(path);
+    if (m && m[2] === locale) out[m[1]!] = messages;
+  }
+  return out;
+}
+
+export const catalogues = {
+  ar: { ...ar, ...featureCatalogue('ar') },
+  en: { ...en, ...featureCatalogue('en') },
+} as const;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (locales as readonly string[]).includes(value);
@@ -31,7 +50,7 @@ export async function createI18n(locale: Locale): Promise<I18n> {
     lng: locale,
     fallbackLng: defaultLocale,
     supportedLngs: [...locales],
-    resources: { ar: { translation: ar }, en: { translation: en } },
+    resources: { ar: { translation: catalogues.ar }, en: { translation: catalogues.en } },
     interpolation: { escapeValue: false }, // React escapes.
     returnNull: false,
   });

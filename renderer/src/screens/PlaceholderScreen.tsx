@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { sectionIcons } from '../components/icons';
 
 /** The designed empty state of a place that a later issue fills. */
-export function PlaceholderScreen({ section }: { section: 'requests' | 'committee' | 'reports' }) {
+export function PlaceholderScreen({ section }: { section: 'requests' | 'committee' | 'reports' | 'library' }) {
   const { t } = useTranslation();
   const Icon = sectionIcons[section];
   return (

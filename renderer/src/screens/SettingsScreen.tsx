@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Button, Group, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { policyProfiles } from '../../../shared/policy';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { useServices } from '../services';
@@ -15,6 +16,8 @@ export function SettingsScreen() {
   const locale = useSession((s) => s.locale);
   const setLocale = useSession((s) => s.setLocale);
   const setSettings = useSession((s) => s.setSettings);
+  const profileId = useSession((s) => s.profileId);
+  const setProfileId = useSession((s) => s.setProfileId);
   const [hqUrl, setHqUrl] = useState(savedHqUrl);
   const [branchId, setBranchId] = useState(savedBranchId);
   const [errors, setErrors] = useState<{ hqUrl?: string; branchId?: string }>({});
@@ -74,6 +77,17 @@ export function SettingsScreen() {
             </Group>
           </Stack>
         </form>
+      </Paper>
+      <Paper withBorder radius="md" p="lg">
+        <Select
+          data-testid="settings-profile"
+          label={t('settings.profile')}
+          description={t('settings.profileHint')}
+          value={profileId}
+          allowDeselect={false}
+          onChange={(value) => value && setProfileId(value)}
+          data={policyProfiles.map((p) => ({ value: p.id, label: locale === 'ar' ? p.association.nameAr : (p.association.nameEn ?? p.association.nameAr) }))}
+        />
       </Paper>
       <Paper withBorder radius="md" p="lg">
         <Stack gap="sm">

@@ -8,6 +8,8 @@ import { defaultLocale, isLocale, type Locale } from '../i18n';
 
 export const defaultHqUrl = 'http://127.0.0.1:8787';
 export const defaultBranchId = 'main';
+/** The shipped policy profile used until HQ publishes one (see state/profile.ts). */
+export const defaultProfileId = 'yusr';
 
 export type SyncPhase =
   | 'idle' // not started (no database yet, or stopped)
@@ -43,6 +45,8 @@ export interface SessionState {
   locale: Locale;
   hqUrl: string;
   branchId: string;
+  /** The association's policy profile id (shared/policy). */
+  profileId: string;
   /** The browser's own network state (navigator.onLine). */
   online: boolean;
   /** Whether the last request to HQ got an answer; null before the first attempt. */
@@ -50,6 +54,7 @@ export interface SessionState {
   sync: SyncStatus;
   setLocale(locale: Locale): void;
   setSettings(settings: { hqUrl: string; branchId: string }): void;
+  setProfileId(profileId: string): void;
   setOnline(online: boolean): void;
   setHqReachable(reachable: boolean | null): void;
   setSyncPhase(phase: SyncPhase): void;
@@ -65,6 +70,7 @@ export const useSession = create<SessionState>()(
       locale: defaultLocale,
       hqUrl: defaultHqUrl,
       branchId: defaultBranchId,
+      profileId: defaultProfileId,
       online: typeof navigator === 'undefined' ? true : navigator.onLine,
       hqReachable: null,
       sync: initialSync,
@@ -74,6 +80,7 @@ export const useSession = create<SessionState>()(
           // Another HQ has none of this device's records yet: nothing counts as synced until it answers.
           hqUrl === s.hqUrl ? { branchId } : { hqUrl, branchId, hqReachable: null, sync: { phase: s.sync.phase, lastSyncAt: null, errors: [] } },
         ),
+      setProfileId: (profileId) => set({ profileId }),
       setOnline: (online) => set({ online }),
       setHqReachable: (hqReachable) => set({ hqReachable }),
       setSyncPhase: (phase) => set((s) => ({ sync: { ...s.sync, phase } })),
@@ -92,7 +99,7 @@ export const useSession = create<SessionState>()(
       storage: createJSONStorage(() => localStorage),
       // Only device settings persist; sync status is per session. lastSyncAt is kept so the sync
       // screen can say when this device last reached HQ even after a restart.
-      partialize: (s) => ({ locale: s.locale, hqUrl: s.hqUrl, branchId: s.branchId, sync: { ...initialSync, lastSyncAt: s.sync.lastSyncAt } }),
+      partialize: (s) => ({ locale: s.locale, hqUrl: s.hqUrl, branchId: s.branchId, profileId: s.profileId, sync: { ...initialSync, lastSyncAt: s.sync.lastSyncAt } }),
       merge: (persisted, current) => {
         const p = (persisted ?? {}) as Partial<SessionState>;
         return {
@@ -100,6 +107,7 @@ export const useSession = create<SessionState>()(
           locale: isLocale(p.locale) ? p.locale : current.locale,
           hqUrl: typeof p.hqUrl === 'string' && p.hqUrl ? p.hqUrl : current.hqUrl,
           branchId: typeof p.branchId === 'string' && p.branchId ? p.branchId : current.branchId,
+          profileId: typeof p.profileId === 'string' && p.profileId ? p.profileId : current.profileId,
           sync: { ...current.sync, lastSyncAt: typeof p.sync?.lastSyncAt === 'string' ? p.sync.lastSyncAt : null },
         };
       },

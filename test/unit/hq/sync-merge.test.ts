@@ -46,7 +46,7 @@ describe('three-way merge', () => {
   });
 
   test('a field added on one side and removed on the other', () => {
-    const { merged, conflicts } = threeWayMerge(base, { ...base, note: 'جديد' }, (({ city: _c, ...rest }) => rest)(base));
+    const { merged, conflicts } = threeWayMerge<Record<string, unknown>>(base, { ...base, note: 'جديد' }, (({ city: _c, ...rest }) => rest)(base));
     expect(conflicts).toEqual([]);
     expect(merged).toMatchObject({ note: 'جديد' });
     expect('city' in merged).toBe(false);

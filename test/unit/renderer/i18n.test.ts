@@ -57,7 +57,7 @@ describe('message catalogues', () => {
       for (const m of text.matchAll(/\?\s*'([a-z]+\.[a-zA-Z0-9_.]+)'\s*:\s*'([a-z]+\.[a-zA-Z0-9_.]+)'/g)) used.add(m[1]!).add(m[2]!);
     }
     for (const s of sections) used.add(`nav.${s}`);
-    for (const s of ['requests', 'committee', 'reports']) used.add(`placeholder.${s}.title`).add(`placeholder.${s}.body`);
+    for (const s of ['requests', 'committee', 'reports', 'library']) used.add(`placeholder.${s}.title`).add(`placeholder.${s}.body`);
     expect(used.size).toBeGreaterThan(40);
     const arBase = baseKeys(ar);
     const missing = [...used].filter((k) => !arBase.has(k));
