@@ -1,29 +1,6 @@
-// Canonical JSON: object keys sorted by UTF-16 code unit order at every level, no whitespace,
-// arrays kept in order, `undefined` members dropped, non-finite numbers rejected. The bytes hashed
-// and attached to the PDF are exactly `utf8(canonicalJson(snapshot))`.
-
-export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
-      return JSON.stringify(value);
-    case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-      const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj)
-        .filter((k) => obj[k] !== undefined)
-        .sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-    }
-    default:
-      throw new TypeError(`canonicalJson: unsupported value of type ${typeof value}`);
-  }
-}
+// Canonical JSON lives in shared/security (one implementation for declarations and the audit
+// chain). The bytes hashed and attached to the PDF are exactly `utf8(canonicalJson(snapshot))`.
+export { canonicalJson } from '../security/canonical-json';
 
 export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
