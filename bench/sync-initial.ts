@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRxDatabase, type RxDatabase } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { collections, toRxJsonSchema } from '../shared/schema';
 import { startSync, syncConflictHandler } from '../shared/sync/manager';
 import { BRANCH_DATA, freePort, seedAccounts, seedBranchDocuments, signInDevice, startHqProcess, tempPostgres } from './sync-support';
@@ -32,6 +33,8 @@ function arg(name: string, fallback: number): number {
 }
 const COUNT = arg('count', 10_000);
 const RUNS = arg('runs', 1);
+/** The app encrypts sensitive fields at rest (crypto-js); --no-encryption measures without. */
+const ENCRYPTION = !process.argv.includes('--no-encryption');
 const BATCH = 1000;
 const BRANCH = 'branch-bench';
 const POUCH_DIR = join(tmpdir(), 'sila-bench-pouchdb');
@@ -40,10 +43,19 @@ const log = (s: string) => process.stdout.write(s + '\n');
 
 async function silaInitialSync(hqUrl: string, username: string, run: number): Promise<{ ms: number; docs: number }> {
   const session = await signInDevice(hqUrl, username, `bench-initial-${run}-${Date.now()}`);
-  const db: RxDatabase = await createRxDatabase({ name: `bench_initial_${run}_${Date.now()}`, storage: getRxStorageMemory(), multiInstance: false });
+  const db: RxDatabase = await createRxDatabase({
+    name: `bench_initial_${run}_${Date.now()}`,
+    storage: ENCRYPTION ? wrappedKeyEncryptionCryptoJsStorage({ storage: getRxStorageMemory() }) : getRxStorageMemory(),
+    password: ENCRYPTION ? 'bench-laptop-password' : undefined,
+    multiInstance: false,
+  });
   try {
     const creators: Record<string, { schema: never; conflictHandler: never }> = {};
-    for (const def of collections) creators[def.name] = { schema: toRxJsonSchema(def) as never, conflictHandler: syncConflictHandler(def.name) as never };
+    for (const def of collections) {
+      const schema = toRxJsonSchema(def);
+      if (!ENCRYPTION) delete schema.encrypted;
+      creators[def.name] = { schema: schema as never, conflictHandler: syncConflictHandler(def.name) as never };
+    }
     await db.addCollections(creators);
     const t0 = performance.now();
     const sync = startSync({
@@ -71,7 +83,7 @@ async function silaInitialSync(hqUrl: string, username: string, run: number): Pr
     for (const [name] of BRANCH_DATA) docs += await db.collections[name]!.count().exec();
     return { ms, docs };
   } finally {
-    await db.remove();
+    await db.close();
   }
 }
 
@@ -184,7 +196,7 @@ async function main() {
     const ratio = best(pouchTimes) / best(sila);
     log(
       [
-        `Sila (HQ on PostgreSQL → RxDB memory storage, schema-validated): ${(best(sila) / 1000).toFixed(2)} s, ${Math.round(total / (best(sila) / 1000))} documents/s`,
+        `Sila (HQ on PostgreSQL → RxDB memory storage${ENCRYPTION ? ', fields encrypted at rest' : ''}, schema-validated): ${(best(sila) / 1000).toFixed(2)} s, ${Math.round(total / (best(sila) / 1000))} documents/s`,
         `PouchDB (pouchdb-server LevelDB → PouchDB memory adapter):        ${(best(pouchTimes) / 1000).toFixed(2)} s, ${Math.round(total / (best(pouchTimes) / 1000))} documents/s`,
         `Sila is ${ratio.toFixed(2)}× ${ratio >= 1 ? 'faster' : 'slower'} (target ≥ 2×: ${ratio >= 2 ? 'MET' : 'NOT MET'})`,
       ].join('\n'),

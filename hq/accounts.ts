@@ -397,8 +397,8 @@ async function ensureDevice(db: Queryable, userId: string, device: unknown): Pro
 
 // ---------- sign-in throttling ----------
 
-export function lockDelayMs(failures: number): number {
-  const over = failures - THROTTLE.freeFailures;
+export function lockDelayMs(failures: number, freeFailures: number = THROTTLE.freeFailures): number {
+  const over = failures - freeFailures;
   if (over < 0) return 0;
   return Math.min(THROTTLE.firstLockMs * 2 ** Math.min(over, 20), THROTTLE.maxLockMs);
 }
@@ -409,7 +409,7 @@ async function throttleCheck(db: Queryable, key: string, now: number) {
   if (until > now) throw errors.rateLimited(Math.ceil((until - now) / 1000));
 }
 
-async function throttleFailure(db: Queryable, key: string, now: number): Promise<number> {
+async function throttleFailure(db: Queryable, key: string, now: number, freeFailures: number = THROTTLE.freeFailures): Promise<number> {
   const { rows } = await db.query<{ failures: number }>(
     `INSERT INTO hq_signin_throttle (key, failures, updated_at) VALUES ($1, 1, now())
      ON CONFLICT (key) DO UPDATE SET failures = hq_signin_throttle.failures + 1, updated_at = now()
@@ -417,7 +417,7 @@ async function throttleFailure(db: Queryable, key: string, now: number): Promise
     [key],
   );
   const failures = Number(rows[0]?.failures ?? 1);
-  const delay = lockDelayMs(failures);
+  const delay = lockDelayMs(failures, freeFailures);
   if (delay > 0) await db.query('UPDATE hq_signin_throttle SET locked_until = $2 WHERE key = $1', [key, new Date(now + delay).toISOString()]);
   return failures;
 }
@@ -463,6 +463,7 @@ export async function signIn(ctx: AuthContext, body: unknown, ip: string): Promi
   // Per account+IP (someone guessing from one place) and per account from anywhere (a
   // distributed guess); the per-account lock uses a higher threshold (x4).
   await throttleCheck(ctx.db, keys[0]!, now);
+  await throttleCheck(ctx.db, keys[1]!, now);
   const { rows } = await ctx.db.query<UserRow>(
     'SELECT id, username, display_name, role, branch_ids, active, password_hash FROM hq_users WHERE username = $1',
     [username],
@@ -471,11 +472,12 @@ export async function signIn(ctx: AuthContext, body: unknown, ip: string): Promi
   const ok = await verifyPassword(b.password, row?.password_hash ?? null);
   if (!ok || !row || !row.active) {
     await throttleFailure(ctx.db, keys[0]!, now);
+    await throttleFailure(ctx.db, keys[1]!, now, THROTTLE.freeFailures * 4);
     // A small growing delay on every failure slows scripted guessing further.
     await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 200)));
     throw errors.invalidCredentials();
   }
-  await ctx.db.query('DELETE FROM hq_signin_throttle WHERE key = $1', [keys[0]]);
+  await ctx.db.query('DELETE FROM hq_signin_throttle WHERE key = ANY($1::text[])', [keys]);
   const user = toUser(row);
   return ctx.db.transaction(async (tx) => {
     const deviceId = await ensureDevice(tx, user.id, b.device);

@@ -13,6 +13,7 @@
  *                         `npm run hq:admin -- rotate-signing-key`)
  *   SILA_TOMBSTONE_RETENTION_DAYS  default 730 (min 30); 0 disables purging
  *   SILA_BODY_LIMIT_BYTES default 8388608
+ *   SILA_TRUST_PROXY      TLS proxy address(es) whose X-Forwarded-For is trusted
  * First administrator: `npm run hq:admin -- create-admin --username …` (see docs/hq-operations.md).
  */
 import { resolve } from 'node:path';
@@ -43,6 +44,7 @@ async function main() {
     signingKeys: env.SILA_TOKEN_SIGNING_KEYS || undefined,
     tombstoneRetentionDays: env.SILA_TOMBSTONE_RETENTION_DAYS ? Number(env.SILA_TOMBSTONE_RETENTION_DAYS) : undefined,
     bodyLimit: env.SILA_BODY_LIMIT_BYTES ? Number(env.SILA_BODY_LIMIT_BYTES) : undefined,
+    trustProxy: env.SILA_TRUST_PROXY || undefined,
   });
   process.stdout.write(`Sila HQ listening on ${hq.url}\n`);
 

@@ -100,6 +100,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sync_documents_tombstones ON sync_documents (received_at) WHERE deleted
     `,
   },
+  {
+    id: 3,
+    name: 'attachments',
+    sql: `
+      -- Files (declaration PDFs, signature images, scans) stored once by the SHA-256 of their
+      -- bytes (as uploaded: the laptop seals them first). A branch sees a file only when it is
+      -- linked to it, and a link is only made by uploading the bytes (proof of possession).
+      CREATE TABLE hq_attachments (
+        sha256       text        PRIMARY KEY,
+        size         integer     NOT NULL,
+        content_type text        NOT NULL,
+        data         bytea       NOT NULL,
+        created_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE hq_attachment_branches (
+        sha256      text        NOT NULL REFERENCES hq_attachments (sha256),
+        branch_id   text        NOT NULL,
+        uploaded_by text        NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (sha256, branch_id)
+      )
+    `,
+  },
 ];
 
 /** Advisory lock key used while migrating (any constant; "sila" in ASCII). */

@@ -31,6 +31,7 @@ import {
   signOut,
   type AuthContext,
 } from './accounts';
+import { MAX_ATTACHMENT_BYTES, checkSha256, getAttachment, hasAttachment, putAttachment, uploadBranch } from './attachments';
 import { authorizeRow, inScope, pullScope, requireAdmin, requireDeviceUser, type Caller, type ResolveCaller } from './auth';
 import { ChangeFeed } from './changes';
 import { openDatabase, type Database } from './db';
@@ -62,6 +63,8 @@ export interface StartHqOptions {
   bootstrapAdmin?: { username: string; password: string; displayName?: string };
   /** Tombstones older than this are purged (hourly). Default 730 days; 0 disables purging. */
   tombstoneRetentionDays?: number;
+  /** Addresses of a reverse proxy whose X-Forwarded-For is trusted (Fastify trustProxy). */
+  trustProxy?: string;
   /** Replace token authentication (tests of the sync store only). */
   resolveCaller?: ResolveCaller;
 }
@@ -97,6 +100,7 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
     forceCloseConnections: true,
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy.split(',').map((x) => x.trim()) } : {}),
     // Router-level refusals (bad URL encoding, over-long path parameters) in the HQ's own
     // error format, like every other error.
     frameworkErrors: (error, _request, reply) => {
@@ -213,7 +217,7 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
       reply.header('access-control-allow-origin', origin);
       reply.header('vary', 'Origin');
       if (request.method === 'OPTIONS') {
-        reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+        reply.header('access-control-allow-methods', 'GET, HEAD, POST, PUT, OPTIONS');
         reply.header('access-control-allow-headers', 'content-type, authorization');
         reply.header('access-control-max-age', '600');
         return reply.code(204).send();
@@ -223,7 +227,7 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     // revoked device is refused here. Sign-in/refresh/health need no token.
     request.caller = anonymous;
     const path = request.url.split('?')[0] ?? '';
-    if (path.startsWith('/sync/') || path.startsWith('/admin/') || path === '/auth/me') {
+    if (path.startsWith('/sync/') || path.startsWith('/admin/') || path.startsWith('/attachments/') || path === '/auth/me') {
       request.caller = await o.resolveCaller(request);
     }
   });
@@ -303,6 +307,40 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     );
     const response: PushResponse = outcome.conflicts;
     return response;
+  });
+
+  // ---- files, stored once by content hash ----
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES }, (_request, body, done) => {
+    done(null, body);
+  });
+  const attachmentScope = (request: FastifyRequest): 'all' | string[] => {
+    const caller = requireDeviceUser(request.caller);
+    return caller.role === 'hq_admin' ? 'all' : caller.branchIds;
+  };
+  app.head('/attachments/:sha256', async (request, reply) => {
+    const sha = checkSha256((request.params as { sha256?: string }).sha256);
+    const branchId = (request.query as { branchId?: unknown }).branchId;
+    const caller = requireDeviceUser(request.caller);
+    const scope = typeof branchId === 'string' ? [uploadBranch(caller, branchId)] : attachmentScope(request);
+    return reply.code((await hasAttachment(db, sha, scope)) ? 200 : 404).send();
+  });
+  app.put('/attachments/:sha256', async (request, reply) => {
+    const sha = checkSha256((request.params as { sha256?: string }).sha256);
+    const caller = requireDeviceUser(request.caller);
+    const branchId = uploadBranch(caller, (request.query as { branchId?: unknown }).branchId);
+    if (!Buffer.isBuffer(request.body)) throw errors.unsupportedMediaType();
+    const result = await putAttachment(db, sha, request.body, 'application/octet-stream', branchId, caller.userId);
+    request.log.info({ sha256: sha, bytes: request.body.length, branchId, ...result }, 'attachment');
+    return reply.code(result.stored ? 201 : 200).send({ sha256: sha, ...result });
+  });
+  app.get('/attachments/:sha256', async (request, reply) => {
+    const sha = checkSha256((request.params as { sha256?: string }).sha256);
+    const found = await getAttachment(db, sha, attachmentScope(request));
+    if (!found) {
+      const e = new HqError(404, 'NOT_FOUND', `No attachment ${sha} for your branches.`, 'الملف غير موجود في المركز لفروعك. قد لا يكون رُفع بعد؛ أعد المحاولة بعد المزامنة.');
+      return reply.code(404).send(e.toBody());
+    }
+    return reply.type('application/octet-stream').header('cache-control', 'private, max-age=31536000, immutable').send(found.bytes);
   });
 
   // ---- accounts ----

@@ -210,7 +210,9 @@ export async function pushChanges(
     const conflicts: SyncDocument[] = [];
     let written = 0;
     let unchanged = 0;
-    let lastSeq: number | null = null;
+    // Final state per written id (a batch may touch one id twice: the later row wins, as it
+    // was compared against the earlier one).
+    const writes = new Map<string, SyncDocument>();
     for (const row of rows) {
       const doc = row.newDocumentState;
       const stored = master.get(doc.id);
@@ -223,20 +225,31 @@ export async function pushChanges(
         conflicts.push(stored);
         continue;
       }
-      const branchId = def.scope === 'branch' && typeof doc.branchId === 'string' ? doc.branchId : null;
+      // Later rows of the same batch for the same id compare against this new state.
+      master.set(doc.id, JSON.parse(JSON.stringify(doc)) as SyncDocument);
+      writes.set(doc.id, doc);
+      written++;
+    }
+    let lastSeq: number | null = null;
+    if (writes.size > 0) {
+      // One statement for the whole batch (few round trips while holding the collection lock).
+      const records = [...writes.values()].map((doc) => ({
+        id: doc.id,
+        doc,
+        deleted: doc._deleted === true,
+        branch_id: def.scope === 'branch' && typeof doc.branchId === 'string' ? doc.branchId : null,
+      }));
       const { rows: out } = await tx.query<{ seq: number | string }>(
         `INSERT INTO sync_documents (collection, id, doc, deleted, branch_id)
-              VALUES ($1, $2, $3::jsonb, $4, $5)
+         SELECT $1, w.id, w.doc, w.deleted, w.branch_id
+           FROM jsonb_to_recordset($2::jsonb) AS w(id text, doc jsonb, deleted boolean, branch_id text)
          ON CONFLICT (collection, id) DO UPDATE
               SET doc = EXCLUDED.doc, deleted = EXCLUDED.deleted, branch_id = EXCLUDED.branch_id,
                   seq = nextval('sync_change_seq'), received_at = now()
          RETURNING seq`,
-        [def.name, doc.id, JSON.stringify(doc), doc._deleted === true, branchId],
+        [def.name, JSON.stringify(records)],
       );
-      lastSeq = Number(out[0]?.seq);
-      // Later rows of the same batch for the same id compare against this new state.
-      master.set(doc.id, JSON.parse(JSON.stringify(doc)) as SyncDocument);
-      written++;
+      lastSeq = Math.max(...out.map((r) => Number(r.seq)));
     }
     if (written > 0) {
       // Delivered to every listening HQ instance when (and only if) the transaction commits.

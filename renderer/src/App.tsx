@@ -6,6 +6,7 @@ import { sectionIcons } from './components/icons';
 import { useSession, type SyncPhase } from './state/session';
 import { LocaleToggle } from './components/Locale';
 import { featureScreens } from './features';
+import { DecisionReconciler } from './features/committee/applyDecisions';
 
 const phaseColor: Record<SyncPhase, string> = {
   idle: 'gray',
@@ -49,6 +50,7 @@ export function App() {
 
   return (
     <>
+      <DecisionReconciler />
       <AppShell header={{ height: 64 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">

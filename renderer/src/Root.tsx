@@ -1,38 +1,112 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Center, Code, Group, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { App } from './App';
 import { ServicesContext, type Services } from './services';
-import { openDatabase } from './data/database';
+import { openDatabase, type SilaDatabase } from './data/database';
 import type { Platform } from './platform';
 import type { SyncController } from './data/sync';
-import type { UnlockedKey } from './security/deviceKey';
-import { UnlockScreen } from './screens/UnlockScreen';
+import { UnlockScreen, type Unlocked } from './screens/UnlockScreen';
 import { LocaleSync, LocaleToggle } from './components/Locale';
+import { databaseNameOf, openRefreshToken, rememberProfile, saveRefreshToken } from './security/account';
+import { createTokenHolder, type TokenHolder } from './security/tokens';
+import { wipeLocalData } from './security/wipe';
+import { lockNow, takeLockNotice, watchIdle } from './security/idleLock';
+import { useActorStore, type Actor } from './state/actor';
+import { useSession } from './state/session';
+import { setRecordKeys } from './data/records';
+import { recordAudit } from './data/audit';
+import { startBeneficiarySearch, stopBeneficiarySearch } from './data/search';
 
 type Boot =
   | { state: 'locked' }
-  | { state: 'opening'; key: UnlockedKey }
+  | { state: 'opening'; unlocked: Unlocked }
   | { state: 'ready'; services: Services }
   | { state: 'failed'; error: string };
 
-/** Unlock, open the local database, then show the app (or a way out if it cannot open). */
+function actorOf(unlocked: Unlocked): Actor {
+  const { user } = unlocked.session;
+  const preferred = useSession.getState().branchId;
+  const branchId = user.branchIds.includes(preferred) ? preferred : (user.branchIds[0] ?? preferred);
+  return { userId: user.userId, displayName: user.displayName, role: user.role, branchIds: [...user.branchIds], branchId, signedIn: true };
+}
+
+/**
+ * Sign in (first use, online) or unlock (offline), open this user's local database, start the
+ * search index and the sync with the user's token, then show the app. Idle time and the OS
+ * lock screen lock the app again (reload: nothing personal stays in memory).
+ */
 export function Root({ platform, sync }: { platform: Platform; sync: SyncController }) {
   const { t } = useTranslation();
   const [boot, setBoot] = useState<Boot>({ state: 'locked' });
-  const key = boot.state === 'opening' ? boot.key : null;
+  const [lockNotice] = useState(() => takeLockNotice());
+  const unlocked = boot.state === 'opening' ? boot.unlocked : null;
+  const tokensRef = useRef<TokenHolder | null>(null);
+  const dbRef = useRef<SilaDatabase | null>(null);
+  const ready = boot.state === 'ready';
 
   // OS lock screen or suspend: drop every key and decrypted record from memory by reloading.
-  useEffect(() => platform.onLock(() => window.location.reload()), [platform]);
+  useEffect(() => platform.onLock(() => lockNow('os')), [platform]);
+
+  // Idle lock, only while something is unlocked.
+  useEffect(() => (ready ? watchIdle(() => lockNow('idle')) : undefined), [ready]);
 
   useEffect(() => {
-    if (!key) return;
+    if (!unlocked) return;
     let cancelled = false;
-    openDatabase(key.encryptionPassword).then(
+    const { session, password, online } = unlocked;
+    const actor = actorOf(unlocked);
+    useActorStore.getState().setActor(actor);
+    setRecordKeys({ lookupKey: session.lookupKey });
+
+    const wipe = (reason: string) => {
+      console.warn('HQ revoked this device; wiping local data', reason);
+      stopBeneficiarySearch();
+      void wipeLocalData({ closeDatabases: async () => void (await dbRef.current?.close()) }).finally(() => window.location.reload());
+    };
+    const tokens = createTokenHolder(() => useSession.getState().hqUrl, {
+      onAnswer: (a) => {
+        void saveRefreshToken(a.user.id, session.dek, a.refreshToken);
+        rememberProfile(a.user.id, { role: a.user.role, branchIds: a.user.branchIds, displayName: a.user.displayName });
+        const current = useActorStore.getState().actor;
+        if (current && current.userId === a.user.id) {
+          const branchId = a.user.branchIds.includes(current.branchId) ? current.branchId : (a.user.branchIds[0] ?? current.branchId);
+          useActorStore.getState().setActor({ ...current, role: a.user.role, branchIds: a.user.branchIds, displayName: a.user.displayName, branchId });
+        }
+      },
+      onProblem: (p) => {
+        if (p.code === 'DEVICE_REVOKED') wipe(p.messageAr);
+      },
+    });
+    tokens.set(session.tokens);
+    tokensRef.current = tokens;
+    if (session.tokens) void saveRefreshToken(session.user.userId, session.dek, session.tokens.refreshToken);
+
+    // After an offline unlock: sign in again with the password just typed when HQ answers;
+    // otherwise keep the sealed refresh token for when HQ comes back (the sync asks for a token
+    // before every request and refreshes then).
+    const signedInAgain = online
+      ? Promise.resolve()
+      : tokens.signInInBackground(session.user.hqUrl, session.user.username, password, { deviceId: session.deviceId }).then(async (answer) => {
+          if (answer) return;
+          const refreshToken = await openRefreshToken(session.user, session.dek);
+          if (refreshToken) tokens.set({ accessToken: '', accessTokenExpiresAt: new Date(0).toISOString(), refreshToken, refreshTokenExpiresAt: '' });
+        });
+
+    openDatabase(session.encryptionPassword, databaseNameOf(session.user.userId)).then(
       (db) => {
         if (cancelled) return;
-        sync.attach(db);
-        setBoot({ state: 'ready', services: { platform, db, dataKey: key.dek, retrySync: () => sync.restart() } });
+        dbRef.current = db;
+        void startBeneficiarySearch(db).catch((err: unknown) => console.error('search index failed', err));
+        void recordAudit(db, actor, { action: 'unlock', collectionName: '', docId: '', summary: online ? 'signed in online' : 'unlocked offline' }, { deviceId: session.deviceId }).catch((err: unknown) =>
+          console.error('audit of unlock failed', err),
+        );
+        // Start syncing once the background sign-in settled (with a token when HQ answered).
+        void signedInAgain.finally(() => {
+          if (cancelled) return;
+          sync.attach(db, { getAccessToken: () => tokens.getAccessToken(), role: actor.role, onWipe: wipe });
+        });
+        setBoot({ state: 'ready', services: { platform, db, dataKey: session.dek, retrySync: () => sync.restart() } });
       },
       (err: unknown) => {
         console.error('opening the local database failed', err);
@@ -42,14 +116,15 @@ export function Root({ platform, sync }: { platform: Platform; sync: SyncControl
     return () => {
       cancelled = true;
     };
-  }, [key, platform, sync]);
+  }, [unlocked, platform, sync]);
 
   let content: React.ReactNode;
   switch (boot.state) {
     case 'locked':
       content = (
         <UnlockScreen
-          onUnlocked={(k) => setBoot({ state: 'opening', key: k })}
+          onUnlocked={(u) => setBoot({ state: 'opening', unlocked: u })}
+          notice={lockNotice ? t('unlock.idleLocked') : null}
           toolbar={
             <Group justify="center">
               <LocaleToggle />

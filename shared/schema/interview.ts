@@ -5,6 +5,8 @@ import { configKey, instant, listOf, longText, oneOf, ref, text } from './fields
 
 export const interviewModes = ['office', 'field', 'phone'] as const; // في المكتب، ميدانية، هاتفية
 export const interviewResults = ['passed', 'not_passed', 'not_assessed'] as const; // اجتاز، لم يجتز، بلا تقييم
+/** A draft is saved automatically while the interview is typed; absent means completed. */
+export const interviewStatuses = ['draft', 'completed'] as const; // مسودة، مكتملة
 
 // المقابلة — recorded by the field delegate or branch staff who met the beneficiary, or by the
 // social researcher.
@@ -15,6 +17,8 @@ export const interviewSchema = z.object({
   conductedBy: ref('أجرى المقابلة'),
   conductedAt: instant('وقت المقابلة'),
   mode: oneOf(interviewModes, 'نوع المقابلة'),
+  /** 'draft' while being typed (saved automatically); completed interviews may omit it. */
+  status: oneOf(interviewStatuses, 'حالة المقابلة').optional(),
   /** Answers to the interview questions. Encrypted. */
   answers: listOf(
     z.object({

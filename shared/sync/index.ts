@@ -3,3 +3,4 @@ export * from './protocol';
 export * from './client';
 export * from './merge';
 export * from './manager';
+export * from './attachments';

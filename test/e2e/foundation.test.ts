@@ -16,11 +16,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { generateNationalId, validateNationalId } from '../../shared/identity/nationalId';
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
 import { launchProfile, watchPage } from './helpers/browser';
-import { startPgliteHq, startPostgresHq, type TestHq } from './helpers/hq';
-import { beneficiaryRow, configureHq, fillRegistration, openSection, unlock } from './helpers/app';
+import { createHqUser, startPgliteHq, startPostgresHq, type TestHq } from './helpers/hq';
+import { beneficiaryRow, fillRegistration, openSection, signIn, unlock } from './helpers/app';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const distDir = join(repoRoot, 'dist/renderer');
+const distDir = process.env.SILA_RENDERER_DIST ?? join(repoRoot, 'dist/renderer');
 const screenshotDir = join(repoRoot, 'artifacts/screenshots');
 
 const arabicLetters = /[\u0600-\u06ff]/;
@@ -70,25 +70,30 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     for (const d of tempDirs) await rm(d, { recursive: true, force: true });
   });
 
-  it('registers offline, keeps the record across reload and restart, then syncs to a second profile', async () => {
+  it('signs in once online, registers offline, keeps the record across reload and restart, then syncs to a second profile', async () => {
     const random = seeded(screenshots ? 2 : 3);
-    const hqPort = await freePort(); // nothing listens here until HQ starts below
+    const hqPort = await freePort();
     const hqUrl = `http://127.0.0.1:${hqPort}`;
-    const passwordA = 'كلمة-سر-الفرع-1';
-    const passwordB = 'second laptop 2';
     const profileA = await mkdtemp(join(tmpdir(), 'sila-e2e-a-'));
     const profileB = await mkdtemp(join(tmpdir(), 'sila-e2e-b-'));
     tempDirs.push(profileA, profileB);
 
-    // --- Laptop A, HQ down -------------------------------------------------------------
+    // --- HQ up: an administrator creates the two branch employees' accounts ----------------
+    hq = await start(hqPort, [web.origin]);
+    const userA = await createHqUser(hq, { role: 'branch_staff', branchIds: ['main'], password: 'كلمة-سر-الفرع-1' });
+    const userB = await createHqUser(hq, { role: 'branch_staff', branchIds: ['main'], password: 'second laptop 2' });
+    const passwordA = userA.password;
+
+    // --- Laptop A: first use signs in online, then HQ goes down ---------------------------
     let contextA = await profile(profileA);
     let page = await firstPage(contextA);
     const watchA = watchPage(page);
     await page.goto(web.url);
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     expect(await page.getAttribute('html', 'lang')).toBe('ar');
-    await unlock(page, passwordA);
-    await configureHq(page, web.url, hqUrl);
+    await page.getByTestId('sign-in-form').waitFor();
+    await signIn(page, { hqUrl, username: userA.username, password: passwordA });
+    await hq.stop();
     await openSection(page, web.url, 'beneficiaries');
     await page.getByTestId('beneficiaries-empty').waitFor();
 
@@ -174,9 +179,8 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     await rowAfterRestart.waitFor();
     expect(await rowAfterRestart.getByTestId('sync-badge').getAttribute('data-sync-state')).toBe('pending');
 
-    // --- HQ comes up on the port laptop A has been trying --------------------------------
-    hq = await start(hqPort, [web.origin]);
-    expect(hq.port).toBe(hqPort);
+    // --- HQ comes back on the port laptop A has been trying ---------------------------------
+    await hq.restart();
     await expect
       .poll(() => rowAfterRestart.getByTestId('sync-badge').getAttribute('data-sync-state'), { timeout: 60_000, interval: 500 })
       .toBe('synced');
@@ -192,8 +196,7 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     const pageB = await firstPage(contextB);
     const watchB = watchPage(pageB);
     await pageB.goto(web.url);
-    await unlock(pageB, passwordB);
-    await configureHq(pageB, web.url, hqUrl);
+    await signIn(pageB, { hqUrl, username: userB.username, password: userB.password });
     await openSection(pageB, web.url, 'beneficiaries');
     const rowB = beneficiaryRow(pageB, validId);
     await rowB.waitFor({ timeout: 60_000 });

@@ -46,7 +46,7 @@ const hostileStrings = [
 ];
 
 interface FuzzRequest {
-  method: 'GET' | 'POST' | 'OPTIONS' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'OPTIONS' | 'PUT' | 'DELETE' | 'HEAD';
   path: string;
   body?: string;
   contentType?: string;
@@ -130,6 +130,16 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing HQ on %s', (backendName)
       { weight: 3, arbitrary: fc.record({ method: fc.constantFrom('GET' as const, 'POST' as const), path: fc.tuple(fc.constantFrom(...names), query).map(([n, q]) => `/sync/${n}/pull${q}`), body: jsonBody, contentType: fc.constant('application/json'), token: fc.constantFrom('none', 'forged', 'garbage', 'branchB', 'admin', 'deviceless') }) },
       { weight: 2, arbitrary: fc.record({ method: fc.constantFrom('POST' as const, 'GET' as const), path: fc.constantFrom('/admin/users', '/admin/branches', '/admin/devices', '/admin/devices/dev-fuzz-admin/revoke', '/admin/devices/%00/revoke', '/admin/users/u_x/deactivate', '/auth/me'), body: jsonBody, contentType: fc.constant('application/json'), token: fc.constantFrom('none', 'forged', 'garbage', 'branchB') }) },
       { weight: 1, arbitrary: fc.record({ method: fc.constant('POST' as const), path: fc.constantFrom('/auth/sign-in', '/auth/refresh', '/auth/sign-out'), body: jsonBody, contentType: fc.constantFrom('application/json', 'text/plain'), token: fc.constant('none' as const) }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          method: fc.constantFrom('PUT' as const, 'GET' as const, 'POST' as const),
+          path: fc.tuple(fc.constantFrom('0'.repeat(64), hash('x'), 'abc', '%2e%2e', 'A'.repeat(64)), fc.constantFrom('', '?branchId=branch-riyadh', '?branchId=branch-jeddah', '?branchId=', '?branchId=%00')).map(([h, q]) => `/attachments/${h}${q}`),
+          body: fc.oneof(fc.constantFrom(...hostileStrings), jsonBody),
+          contentType: fc.constantFrom('application/octet-stream', 'application/json', 'text/plain'),
+          token: fc.constantFrom('none', 'forged', 'branchB', 'deviceless'),
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ method: fc.constantFrom('GET' as const, 'PUT' as const, 'DELETE' as const, 'OPTIONS' as const), path: fc.constantFrom('/health', '/ready', '/', '/sync', '/sync/beneficiaries', '/../../etc/passwd', '/sync/beneficiaries/push', '/%', '/admin'), token: fc.constantFrom('none', 'garbage') }) },
     );
     const requests = fc.sample(request, { numRuns: 1200, seed: 20261121 });
@@ -143,7 +153,7 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing HQ on %s', (backendName)
       const token = tokens[r.token];
       if (token) headers.authorization = `Bearer ${token}`;
       if (r.body !== undefined && r.method !== 'GET') headers['content-type'] = r.contentType ?? 'application/json';
-      const res = await fetch(`${url}${r.path}`, { method: r.method, headers, body: r.method === 'GET' || r.method === 'OPTIONS' ? undefined : r.body });
+      const res = await fetch(`${url}${r.path}`, { method: r.method, headers, body: r.method === 'GET' || r.method === 'OPTIONS' || r.method === 'HEAD' ? undefined : r.body });
       const text = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       if (res.status >= 500) serverErrors.push(`${r.method} ${r.path} → ${res.status} ${text.slice(0, 200)}`);

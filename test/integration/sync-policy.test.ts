@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startHq, type RunningHq } from '../../hq/server';
 import { generateNationalId } from '../../shared/identity';
 import type { Beneficiary } from '../../shared/schema';
+import { downloadAttachment, uploadAttachment } from '../../shared/sync/attachments';
 import type { SyncProblem } from '../../shared/sync/client';
 import {
   ADMIN,
@@ -287,6 +288,40 @@ describe.each(['pglite', 'postgres'] as const)('sync policy on %s', (backendName
     const weak = await api(url, 'POST', '/admin/users', { username: 'new.user', displayName: 'مستخدم', role: 'field_delegate', branchIds: ['branch-riyadh'], password: 'short' }, admin);
     expect(weak.status).toBe(400);
     expect(String(weak.body.error?.messageAr)).toMatch(/كلمة المرور/);
+  });
+
+  test('files are stored once by content hash, never re-sent, and only visible to branches that uploaded them', async () => {
+    const { url } = await start();
+    const [tokenA, tokenStaff, tokenB] = await Promise.all([deviceToken(url, 'delegateA'), deviceToken(url, 'staffA'), deviceToken(url, 'delegateB')]);
+    const calls: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      calls.push(init?.method ?? 'GET');
+      return fetch(input, init);
+    };
+    const pdf = new Uint8Array(200_000).map((_, i) => (i * 31) % 251);
+    const asA = { hqUrl: url, getAccessToken: () => tokenA, fetch: counting };
+    const first = await uploadAttachment(asA, pdf, 'branch-riyadh');
+    expect(first.uploaded).toBe(true);
+    expect(calls).toEqual(['HEAD', 'PUT']);
+    calls.length = 0;
+    // Unchanged: HQ already has it for the branch, nothing is sent again.
+    expect(await uploadAttachment(asA, pdf, 'branch-riyadh')).toEqual({ sha256: first.sha256, uploaded: false });
+    expect(calls).toEqual(['HEAD']);
+    expect(await downloadAttachment({ hqUrl: url, getAccessToken: () => tokenStaff }, first.sha256)).toEqual(pdf);
+    // Another branch cannot read it by knowing the hash, nor upload into Riyadh.
+    expect((await api(url, 'GET', `/attachments/${first.sha256}`, undefined, tokenB)).status).toBe(404);
+    expect((await api(url, 'HEAD', `/attachments/${first.sha256}?branchId=branch-riyadh`, undefined, tokenB)).status).toBe(403);
+    // Uploading the same bytes for its own branch links the stored copy (no second copy).
+    expect((await uploadAttachment({ hqUrl: url, getAccessToken: () => tokenB }, pdf, 'branch-jeddah')).uploaded).toBe(true);
+    expect(await downloadAttachment({ hqUrl: url, getAccessToken: () => tokenB }, first.sha256)).toEqual(pdf);
+    // Bytes that do not match the hash are refused.
+    const bad = await fetch(`${url}/attachments/${'0'.repeat(64)}?branchId=branch-riyadh`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tokenA}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([1, 2, 3]),
+    });
+    expect(bad.status).toBe(400);
+    expect((await api(url, 'GET', '/attachments/not-a-hash', undefined, tokenA)).status).toBe(400);
   });
 
   test('HQ killed in the middle of a push and restarted: no loss, no duplicates', { timeout: 240_000 }, async () => {

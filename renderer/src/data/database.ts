@@ -7,6 +7,7 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { collections, toRxJsonSchema, type Beneficiary } from '../../../shared/schema';
+import { syncConflictHandler } from '../../../shared/sync/manager';
 
 export const databaseName = 'sila';
 
@@ -56,9 +57,13 @@ export async function createDatabase(options: OpenDatabaseOptions): Promise<Sila
     eventReduce: true,
     closeDuplicates: true,
   });
-  const toAdd: Record<string, { schema: RxJsonSchema<Record<string, unknown>> }> = {};
+  const toAdd: Record<string, { schema: RxJsonSchema<Record<string, unknown>>; conflictHandler: ReturnType<typeof syncConflictHandler<Record<string, unknown>>> }> = {};
   for (const def of collections) {
-    toAdd[def.name] = { schema: toRxJsonSchema(def) as unknown as RxJsonSchema<Record<string, unknown>> };
+    toAdd[def.name] = {
+      schema: toRxJsonSchema(def) as unknown as RxJsonSchema<Record<string, unknown>>,
+      // Three-way merge on replication conflicts; same-field conflicts go to sync_conflicts (shared/sync).
+      conflictHandler: syncConflictHandler<Record<string, unknown>>(def.name),
+    };
   }
   await db.addCollections(toAdd);
   return db;
@@ -66,9 +71,9 @@ export async function createDatabase(options: OpenDatabaseOptions): Promise<Sila
 
 let opening: Promise<SilaDatabase> | null = null;
 
-/** The window's database, opened once (after unlock). */
-export function openDatabase(encryptionPassword: string): Promise<SilaDatabase> {
-  opening ??= createDatabase({ encryptionPassword }).catch((err: unknown) => {
+/** The window's database, opened once (after unlock); `name` is the signed-in user's database. */
+export function openDatabase(encryptionPassword: string, name: string = databaseName): Promise<SilaDatabase> {
+  opening ??= createDatabase({ encryptionPassword, name }).catch((err: unknown) => {
     opening = null; // allow a retry after e.g. a blocked upgrade
     throw err;
   });

@@ -17,9 +17,19 @@ import { useSession } from '../state/session';
 import { useSyncMarks } from '../state/syncMarks';
 import type { SilaDatabase } from './database';
 
+/** The signed-in user's credentials for HQ (renderer/src/security/tokens.ts). */
+export interface SyncAuth {
+  /** Bearer token for every request (null: none yet — e.g. offline unlock; HQ will refuse). */
+  getAccessToken(): Promise<string | null>;
+  /** The user's role (decides which collections pull and push). */
+  role: Role;
+  /** HQ revoked this device (DEVICE_REVOKED): wipe local data. Called once. */
+  onWipe(messageAr: string): void;
+}
+
 export interface SyncController {
   /** Starts once the window holds leadership; follows HQ URL changes from the settings. */
-  attach(db: SilaDatabase): void;
+  attach(db: SilaDatabase, auth?: SyncAuth): void;
   /** Cancels and starts again (the "retry now" button; also after going back online). */
   restart(): void;
   stop(): Promise<void>;
@@ -78,6 +88,8 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
   let subscriptions: Subscription[] = [];
   let unsubscribeSession: (() => void) | null = null;
   let pollTimer: number | null = null;
+  let auth: SyncAuth | null = null;
+  let wiped = false;
 
   async function teardown(): Promise<void> {
     const current = replications;
@@ -97,7 +109,14 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       if (gen !== generation) return; // a newer restart won
       const { hqUrl } = session.getState();
       session.getState().setSyncPhase('starting');
-      const pullable = new Set<string>(pullableCollections(options.role ?? assumedRole));
+      const pullable = new Set<string>(pullableCollections(auth?.role ?? options.role ?? assumedRole));
+      const current = auth;
+      const headers = current
+        ? async (): Promise<Record<string, string>> => {
+            const token = await current.getAccessToken();
+            return token ? { authorization: `Bearer ${token}` } : {};
+          }
+        : undefined;
       const all = Object.values(database.collections);
       // Pulled collections first (registry order), so the streams go to the ones people read.
       const ordered = [...all.filter((c) => pullable.has(c.name)), ...all.filter((c) => !pullable.has(c.name))];
@@ -114,6 +133,7 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
             waitForLeadership: false,
             pull,
             stream: streamed,
+            ...(headers ? { headers } : {}),
           }),
         };
       });
@@ -126,6 +146,12 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       for (const { name, replication } of started) {
         subscriptions.push(
           replication.error$.subscribe((problem) => {
+            if (problem.code === 'DEVICE_REVOKED' && current && !wiped) {
+              wiped = true;
+              void teardown();
+              current.onWipe(problem.messageAr);
+              return;
+            }
             session.getState().addSyncError({
               at: problem.at,
               collection: name,
@@ -176,9 +202,10 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
   }
 
   return {
-    attach(database) {
+    attach(database, credentials) {
       if (db) return;
       db = database;
+      auth = credentials ?? null;
       session.getState().setSyncPhase('starting');
       const followerTimer = win.setTimeout(() => {
         if (!isLeader) session.getState().setSyncPhase('follower');

@@ -5,10 +5,14 @@
  */
 import type { ReactElement } from 'react';
 import type { Section } from '../navigation';
-import { BeneficiariesScreen } from '../screens/BeneficiariesScreen';
+import { ReceptionScreen } from './reception/ReceptionScreen';
+import { RequestsScreen } from './requests/RequestsScreen';
 import { PlaceholderScreen } from '../screens/PlaceholderScreen';
 import { SyncScreen } from '../screens/SyncScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
+import { LibraryScreen } from './library/LibraryScreen';
+import { ReportsScreen } from './reports/ReportsScreen';
+import { CommitteeScreen } from './committee/CommitteeScreen';
 
 export interface FeatureScreenProps {
   /** The path inside the section, e.g. ['abc123', 'documents'] for #/requests/abc123/documents. */
@@ -16,11 +20,11 @@ export interface FeatureScreenProps {
 }
 
 export const featureScreens: Record<Section, (props: FeatureScreenProps) => ReactElement> = {
-  beneficiaries: () => <BeneficiariesScreen />,
-  requests: () => <PlaceholderScreen section="requests" />,
-  committee: () => <PlaceholderScreen section="committee" />,
-  reports: () => <PlaceholderScreen section="reports" />,
-  library: () => <PlaceholderScreen section="library" />,
+  beneficiaries: ({ params }) => <ReceptionScreen params={params} />,
+  requests: ({ params }) => <RequestsScreen params={params} />,
+  committee: (props) => <CommitteeScreen {...props} />,
+  reports: () => <ReportsScreen />,
+  library: () => <LibraryScreen />,
   sync: () => <SyncScreen />,
   settings: () => <SettingsScreen />,
 };

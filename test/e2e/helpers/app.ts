@@ -1,19 +1,38 @@
 /** Driving the Sila renderer through its UI (the same steps a person takes). */
 import type { Locator, Page } from 'playwright-core';
 
-/** The device password screen: creates the password on first run, unlocks afterwards. */
-export async function unlock(page: Page, password: string): Promise<void> {
-  const create = page.getByTestId('create-password-form');
-  const open = page.getByTestId('unlock-form');
-  await create.or(open).first().waitFor();
-  if (await create.isVisible()) {
-    await create.locator('input[name="password"]').fill(password);
-    await create.locator('input[name="confirmation"]').fill(password);
-  } else {
-    await open.locator('input[name="password"]').fill(password);
-  }
+/**
+ * Sign in online through the start screen (first use of this profile, or another account):
+ * the account must exist at HQ (helpers/hq.ts `createHqUser`). Waits for the app shell.
+ */
+export async function signIn(page: Page, input: { hqUrl: string; username: string; password: string }): Promise<void> {
+  const form = page.getByTestId('sign-in-form');
+  const unlockForm = page.getByTestId('unlock-form');
+  await form.or(unlockForm).first().waitFor();
+  if (!(await form.isVisible())) await page.getByTestId('unlock-switch-mode').click();
+  await form.locator('input[name="hqUrl"]').fill(input.hqUrl);
+  await form.locator('input[name="username"]').fill(input.username);
+  await form.locator('input[name="password"]').fill(input.password);
   await page.getByTestId('unlock-submit').click();
-  await page.getByTestId('nav-beneficiaries').waitFor();
+  await page.getByTestId('nav-beneficiaries').or(page.getByTestId('unlock-problem')).first().waitFor({ timeout: 60_000 });
+  const problem = page.getByTestId('unlock-problem');
+  if (await problem.isVisible()) throw new Error(`sign-in refused: ${await problem.textContent()}`);
+}
+
+/**
+ * Unlock offline with the password of a user who signed in on this profile before (the most
+ * recent one is preselected; pass `username` to pick another). Waits for the app shell.
+ */
+export async function unlock(page: Page, password: string, username?: string): Promise<void> {
+  const open = page.getByTestId('unlock-form');
+  await open.waitFor({ timeout: 30_000 });
+  if (username) {
+    await page.getByTestId('unlock-user').click();
+    await page.getByRole('option', { name: new RegExp(`\\(${username}\\)`) }).click();
+  }
+  await open.locator('input[name="password"]').fill(password);
+  await page.getByTestId('unlock-submit').click();
+  await page.getByTestId('nav-beneficiaries').waitFor({ timeout: 60_000 });
 }
 
 export async function openSection(page: Page, baseUrl: string, section: string): Promise<void> {

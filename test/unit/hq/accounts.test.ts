@@ -54,7 +54,7 @@ async function code(p: Promise<unknown>): Promise<string> {
 }
 
 describe('passwords', () => {
-  test('Argon2id PHC hashes with production parameters; verify; weak passwords refused', async () => {
+  test('Argon2id PHC hashes with production parameters; verify; weak passwords refused', { timeout: 30_000 }, async () => {
     const h = await hashPassword('كلمة-مرور-طويلة');
     expect(h).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=1\$/);
     expect(await verifyPassword('كلمة-مرور-طويلة', h)).toBe(true);
@@ -92,7 +92,7 @@ describe('accounts, tokens and devices on PGlite', () => {
     await signer.load();
     await createBranch(db, { id: 'riyadh', name: 'فرع الرياض', city: 'الرياض' });
     await createUser(db, { id: 'u_a', username: 'delegate.a', displayName: 'مندوب', role: 'field_delegate', branchIds: ['riyadh'], password: 'a-good-long-password' }, FAST);
-  });
+  }, 60_000);
   afterAll(async () => {
     await db.close();
   });
@@ -151,7 +151,7 @@ describe('store: authorisation, idempotency, scope, tombstones', () => {
   beforeAll(async () => {
     db = await openPglite();
     await runMigrations(db);
-  });
+  }, 60_000);
   afterAll(async () => {
     await db.close();
   });

@@ -1,0 +1,203 @@
+/**
+ * One valid document per registry collection (copied from test/unit/shared/schema.test.ts's
+ * samples, which that file does not export), for the local-store tests.
+ */
+import { generateNationalId } from '../../../shared/identity';
+import { hijriMonthLength } from '../../../shared/dates';
+
+const T = '2025-03-06T09:30:00.000Z';
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+const base = (id: string) => ({ id, branchId: 'branch-riyadh', createdAt: T, updatedAt: T, updatedBy: 'user-1' });
+
+/** One valid document per collection, and a mutation that makes it invalid. */
+export const samples: Record<string, { valid: Record<string, unknown>; invalid: (d: Record<string, unknown>) => Record<string, unknown>; badPath: string }> = {
+  beneficiaries: {
+    valid: {
+      ...base('ben-1'),
+      fullName: 'فاطمة بنت عبدالله القحطاني',
+      nameParts: { first: 'فاطمة', father: 'عبدالله', family: 'القحطاني' },
+      nationalId: generateNationalId('citizen', '01234567'),
+      idHash: HASH_A,
+      phone: '+966501234567',
+      phoneHash: HASH_B,
+      birthDate: { calendar: 'hijri', y: 1410, m: 9, d: 1 },
+      gender: 'female',
+      nationality: 'SA',
+      maritalStatus: 'widowed',
+      city: 'الرياض',
+      address: { district: 'النسيم', postalCode: '12345' },
+      household: [{ fullName: 'سارة', relation: 'daughter', gender: 'female', birthDate: { calendar: 'gregorian', y: 2015, m: 2, d: 28 } }],
+      consent: { purposes: ['service_delivery'], givenAt: T },
+    },
+    invalid: (d) => ({ ...d, gender: 'unknown' }),
+    badPath: 'gender',
+  },
+  support_requests: {
+    valid: {
+      ...base('req-1'),
+      beneficiaryId: 'ben-1',
+      serviceId: 'family_consultation',
+      channelId: 'branch_delegates',
+      state: 'submitted_to_committee',
+      summary: 'تحتاج الأسرة إلى استشارة أسرية',
+      declarationId: 'dec-1',
+      declarationHash: HASH_A,
+      submittedAt: T,
+      earliestReplyDate: '2025-03-20',
+      history: [{ from: 'reception', to: 'data_collection', event: 'begin_data_collection', by: 'user-1', role: 'field_delegate', at: T }],
+    },
+    invalid: (d) => ({ ...d, state: 'approved_by_magic' }),
+    badPath: 'state',
+  },
+  interviews: {
+    valid: {
+      ...base('int-1'),
+      beneficiaryId: 'ben-1',
+      requestId: 'req-1',
+      conductedBy: 'user-1',
+      conductedAt: T,
+      mode: 'field',
+      answers: [{ questionId: 'household_income', question: 'ما دخل الأسرة الشهري؟', answer: '٣٠٠٠ ريال' }],
+      result: 'passed',
+      referral: { reason: 'الإجراءات غير واضحة للمستفيدة', referredAt: T },
+    },
+    invalid: (d) => ({ ...d, mode: 'video' }),
+    badPath: 'mode',
+  },
+  documents: {
+    valid: {
+      ...base('doc-1'),
+      beneficiaryId: 'ben-1',
+      requestId: 'req-1',
+      type: 'national_id',
+      number: '1000000008',
+      expiryDate: { calendar: 'hijri', y: 1450, m: 1, d: 1 },
+      verification: { status: 'verified', method: 'original_seen', verifiedBy: 'user-1', verifiedAt: T, validAtSubmission: true },
+      attachment: { attachmentId: 'scan-1', mimeType: 'image/jpeg', sizeBytes: 120_000, sha256: HASH_A },
+    },
+    invalid: (d) => ({ ...d, verification: { status: 'verified' } }),
+    badPath: 'verification.verifiedBy',
+  },
+  declarations: {
+    valid: {
+      ...base('dec-1'),
+      requestId: 'req-1',
+      beneficiaryId: 'ben-1',
+      reference: 'DEC-1446-000001',
+      declaredAt: T,
+      snapshotJson: '{"format":"sila.declaration/1"}',
+      snapshotSha256: HASH_A,
+      dataSha256: HASH_B,
+      qrPayload: 'SILA1.DEC-1446-000001.key.a.b.sig',
+      deviceKeyId: 'key-1',
+      signature: { kind: 'drawn', imageSha256: HASH_A, imageAttachmentId: 'sig-1' },
+      witnessedBy: 'user-1',
+    },
+    invalid: (d) => ({ ...d, dataSha256: 'not-a-hash' }),
+    badPath: 'dataSha256',
+  },
+  committee_decisions: {
+    valid: {
+      ...base('cd-1'),
+      requestId: 'req-1',
+      beneficiaryId: 'ben-1',
+      serviceId: 'family_consultation',
+      decision: 'rejected',
+      reasons: ['لا تنطبق شروط الخدمة'],
+      membersPresent: [{ userId: 'cm-1', name: 'عضو اللجنة الأول' }],
+      decidedAt: T,
+    },
+    invalid: (d) => ({ ...d, membersPresent: [] }),
+    badPath: 'membersPresent',
+  },
+  service_deliveries: {
+    valid: {
+      ...base('sd-1'),
+      requestId: 'req-1',
+      beneficiaryId: 'ben-1',
+      serviceId: 'family_consultation',
+      deliveredAt: T,
+      deliveredBy: 'user-1',
+      mode: 'office',
+      sessionNumber: 1,
+    },
+    invalid: (d) => ({ ...d, sessionNumber: 0 }),
+    badPath: 'sessionNumber',
+  },
+  satisfaction_evaluations: {
+    valid: {
+      ...base('se-1'),
+      serviceId: 'family_consultation',
+      anonymous: true,
+      submittedAt: T,
+      overall: 5,
+      answers: [{ questionId: 'respect', score: 5 }],
+    },
+    invalid: (d) => ({ ...d, overall: 6 }),
+    badPath: 'overall',
+  },
+  contact_logs: {
+    valid: {
+      ...base('cl-1'),
+      channelId: 'phone_calls',
+      direction: 'inbound',
+      at: T,
+      subject: 'inquiry',
+      handledBy: 'user-1',
+      contactName: 'متصل',
+      summary: 'سأل عن شروط خدمة الاستشارات',
+      referral: { to: 'social_researcher' },
+    },
+    invalid: (d) => ({ ...d, direction: 'sideways' }),
+    badPath: 'direction',
+  },
+  audit_entries: {
+    valid: {
+      id: 'dev-1-1',
+      branchId: 'branch-riyadh',
+      deviceId: 'dev-1',
+      seq: 1,
+      userId: 'user-1',
+      role: 'field_delegate',
+      at: T,
+      action: 'create',
+      collectionName: 'beneficiaries',
+      docId: 'ben-1',
+      summary: 'created',
+      prevHash: '0'.repeat(64),
+      hash: HASH_A,
+    },
+    invalid: (d) => ({ ...d, seq: 1.5 }),
+    badPath: 'seq',
+  },
+  hq_config: {
+    valid: {
+      id: 'branch-riyadh',
+      createdAt: T,
+      updatedAt: T,
+      updatedBy: 'admin-1',
+      kind: 'branch',
+      branch: { name: 'فرع الرياض', city: 'الرياض', active: true },
+    },
+    invalid: (d) => ({ ...d, kind: 'user' }),
+    badPath: 'user',
+  },
+  sync_conflicts: {
+    valid: {
+      id: 'conflict-1',
+      branchId: 'branch-riyadh',
+      createdAt: T,
+      updatedAt: T,
+      updatedBy: 'user-1',
+      collectionName: 'beneficiaries',
+      documentId: 'ben-1',
+      fields: [{ path: 'phone', ours: '"+966551234567"', theirs: '"+966559999999"', base: '"+966500000000"' }],
+      detectedAt: T,
+      detectedBy: 'user-1',
+      status: 'open',
+    },
+    invalid: (d) => ({ ...d, status: 'closed' }),
+    badPath: 'status',
+  },
+};
