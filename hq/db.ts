@@ -79,7 +79,9 @@ export async function openPostgres(url: string, opts: OpenDatabaseOptions = {}):
   const report = opts.onError ?? (() => {});
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    // Pushes of one collection queue on its lock while holding a connection: leave room for
+    // pulls, streams and sign-ins beside them.
+    max: Number(process.env.SILA_PG_POOL_MAX ?? 20),
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: statementTimeout,

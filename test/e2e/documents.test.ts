@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { generateNationalId } from '../../shared/identity/nationalId';
 import { chromiumArgs, chromiumPath, watchPage } from './helpers/browser';
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
@@ -49,9 +50,22 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     for (const d of temp) await rm(d, { recursive: true, force: true });
   });
 
-  async function screenshot(page: Page, name: string): Promise<void> {
+  /** The documents step itself, or the window (for dialogs); toasts closed first. */
+  async function screenshot(page: Page, name: string, whole = false): Promise<void> {
     await mkdir(screenshotDir, { recursive: true });
-    await page.screenshot({ path: join(screenshotDir, `documents-${name}.png`), fullPage: true });
+    const toasts = page.locator('.mantine-Notification-closeButton');
+    for (let i = 0; i < 10 && (await toasts.count()) > 0; i++) await toasts.first().click({ timeout: 2000 }).catch(() => {});
+    await page.waitForTimeout(300); // the toasts' exit transition
+    const path = join(screenshotDir, `documents-${name}.png`);
+    if (whole) await page.screenshot({ path });
+    else await page.getByTestId('documents-step').screenshot({ path });
+  }
+
+  /** axe-core on the documents step (or an open dialog): no serious or critical violations. */
+  async function axe(page: Page, label: string, selector = '[data-testid="documents-step"]'): Promise<void> {
+    const result = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${label}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   }
 
   it('walks the documents step of a request file', async () => {
@@ -86,10 +100,14 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     await page.evaluate(() => (window.location.hash = '#/beneficiaries'));
     const form = page.getByTestId('registration-form');
     await form.waitFor();
-    await form.locator('input[name="nameFirst"]').fill('سارة');
-    await form.locator('input[name="nameFather"]').fill('محمد');
-    await form.locator('input[name="nameGrandfather"]').fill('علي');
-    await form.locator('input[name="nameFamily"]').fill('الشهري');
+    if ((await form.locator('input[name="nameFirst"]').count()) > 0) {
+      await form.locator('input[name="nameFirst"]').fill('سارة');
+      await form.locator('input[name="nameFather"]').fill('محمد');
+      await form.locator('input[name="nameGrandfather"]').fill('علي');
+      await form.locator('input[name="nameFamily"]').fill('الشهري');
+    } else {
+      await form.locator('input[name="fullName"]').fill('سارة محمد علي الشهري');
+    }
     await form.locator('input[name="nationalId"]').fill(nationalId);
     await form.locator('input[name="phone"]').fill('0551234567');
     await page.getByTestId('register-submit').click();
@@ -131,6 +149,7 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     await expect.poll(() => editor.getByTestId('scan-problem').textContent()).toMatch(/ليس صورة/);
     expect(await editor.getByTestId('document-number').inputValue()).toBe(otherId); // nothing lost
     await screenshot(page, 'ar-flags-and-refused-file');
+    await axe(page, 'editor with flags');
     chooser = page.waitForEvent('filechooser');
     await editor.getByTestId('scan-pick').click();
     await (await chooser).setFiles(cardPng);
@@ -184,6 +203,7 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     await verifiedCard.getByTestId('verification-record').waitFor();
     await expect.poll(() => idItem.getAttribute('data-status')).toBe('verified');
     await screenshot(page, 'ar-verified-and-rejected');
+    await axe(page, 'verified and rejected');
 
     // 3. The laptop camera (Chromium's fake device), then view large, rotate and crop.
     await page.getByTestId('document-add').click();
@@ -193,7 +213,8 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     await editor3.getByTestId('scan-camera').click();
     const capture = page.getByTestId('camera-capture');
     await expect.poll(() => capture.isEnabled(), { timeout: 20_000 }).toBe(true);
-    await screenshot(page, 'ar-camera');
+    await screenshot(page, 'ar-camera', true);
+    await axe(page, 'camera', '.mantine-Modal-content');
     await capture.click();
     await expect.poll(() => editor3.getByTestId('scan-pending').textContent()).toMatch(/الكاميرا/);
     await editor3.getByTestId('document-save').click();
@@ -217,7 +238,8 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     const cropped = /(\d+)\s*×\s*(\d+)/.exec((await size.textContent()) ?? '')!;
     expect(Number(cropped[1])).toBeLessThan(Math.round(h * 0.8));
     expect(Number(cropped[2])).toBeLessThan(Math.round(w * 0.8));
-    await screenshot(page, 'ar-crop');
+    await screenshot(page, 'ar-crop', true);
+    await axe(page, 'viewer', '.mantine-Modal-content');
     const oldSrc = await third.getByTestId('scan-thumb').getAttribute('src');
     await page.getByTestId('viewer-save').click();
     await page.getByTestId('viewer-canvas').waitFor({ state: 'detached' });
@@ -232,7 +254,7 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     });
     await page.getByTestId('document-editor').getByTestId('scan-camera').click();
     await expect.poll(() => page.getByTestId('camera-problem').textContent()).toMatch(/لم يُسمح للتطبيق باستخدام الكاميرا/);
-    await screenshot(page, 'ar-camera-denied');
+    await screenshot(page, 'ar-camera-denied', true);
     await page.keyboard.press('Escape');
     await page.getByTestId('document-editor').getByRole('button', { name: 'إلغاء' }).click();
 

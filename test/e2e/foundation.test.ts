@@ -118,7 +118,7 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
       .textContent();
     expect(errorText).toBe(expectedMessage);
     expect(errorId).toBeTruthy();
-    expect(await page.getByTestId('registration-form').locator('input[name="fullName"]').inputValue()).toBe(fullName);
+    expect(await page.getByTestId('registration-form').locator('input[name="nameFirst"]').inputValue()).toBe(fullName.split(' ')[0]);
     expect(await nationalIdInput.inputValue()).toBe(wrongCheckDigit);
     expect(await page.getByTestId('beneficiary-row').count()).toBe(0);
 
@@ -130,7 +130,7 @@ describe.each(variants)('foundation: $name', ({ start, screenshots }) => {
     await row.waitFor();
     await expect.poll(() => row.textContent()).toContain(fullName);
     expect(await row.getByTestId('sync-badge').getAttribute('data-sync-state')).toBe('pending');
-    expect(await page.getByTestId('registration-form').locator('input[name="fullName"]').inputValue()).toBe('');
+    expect(await page.getByTestId('registration-form').locator('input[name="nameFirst"]').inputValue()).toBe('');
 
     // The sync screen says HQ cannot be reached.
     await openSection(page, web.url, 'sync');

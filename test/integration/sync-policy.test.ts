@@ -257,17 +257,20 @@ describe.each(['pglite', 'postgres'] as const)('sync policy on %s', (backendName
 
     // Sign-in: wrong password → 401; repeated failures → 429 with Retry-After; tokens refresh
     // once (a replayed refresh token is refused and kills its family).
-    const wrong = await api(url, 'POST', '/auth/sign-in', { username: USERS.delegateB.username, password: 'wrong-password-123' });
+    // (A user of its own: the lock would otherwise carry over into the next tests.)
+    const target = { username: `lockout.${backendName}`, displayName: 'مستخدم للتجربة', role: 'field_delegate', branchIds: ['branch-jeddah'], password: PASSWORD };
+    expect((await api(url, 'POST', '/admin/users', target, admin)).status).toBe(201);
+    const wrong = await api(url, 'POST', '/auth/sign-in', { username: target.username, password: 'wrong-password-123' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     let limited = wrong;
     for (let i = 0; i < 6 && limited.status !== 429; i++) {
-      limited = await api(url, 'POST', '/auth/sign-in', { username: USERS.delegateB.username, password: 'wrong-password-123' });
+      limited = await api(url, 'POST', '/auth/sign-in', { username: target.username, password: 'wrong-password-123' });
     }
     expect(limited.status).toBe(429);
     expect(limited.body.error).toMatchObject({ code: 'RATE_LIMITED' });
     // Even the right password waits out the lock.
-    expect((await api(url, 'POST', '/auth/sign-in', { username: USERS.delegateB.username, password: PASSWORD })).status).toBe(429);
+    expect((await api(url, 'POST', '/auth/sign-in', { username: target.username, password: PASSWORD })).status).toBe(429);
 
     const pair = (await api(url, 'POST', '/auth/sign-in', { username: USERS.staffA.username, password: PASSWORD })).body as { refreshToken: string; accessToken: string };
     const refreshed = await api(url, 'POST', '/auth/refresh', { refreshToken: pair.refreshToken });

@@ -2,11 +2,13 @@
  * The laptop's local store: one RxDB database per window, Dexie storage on IndexedDB,
  * with every collection from the shared registry. Opened once (see `openDatabase`).
  */
-import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { addRxPlugin, createRxDatabase, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
-import { collections, toRxJsonSchema, type Beneficiary } from '../../../shared/schema';
+import { collections, toRxJsonSchema, type Beneficiary, type CollectionDef } from '../../../shared/schema';
+import { migrationStrategies as registeredMigrations } from './migrations';
 import { syncConflictHandler } from '../../../shared/sync/manager';
 
 export const databaseName = 'sila';
@@ -18,6 +20,7 @@ export type SilaCollections = {
 export type SilaDatabase = RxDatabase<SilaCollections>;
 
 addRxPlugin(RxDBLeaderElectionPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 export interface OpenDatabaseOptions {
   /**
@@ -28,6 +31,10 @@ export interface OpenDatabaseOptions {
   /** Storage override for tests (e.g. Dexie with fake-indexeddb in Node). */
   storage?: RxStorage<unknown, unknown>;
   name?: string;
+  /** Collection definitions (default: the shared registry). Tests pass a v1/v2 pair. */
+  definitions?: readonly CollectionDef[];
+  /** Migration strategies per collection (default ./migrations.ts). */
+  migrationStrategies?: Readonly<Record<string, MigrationStrategies>>;
 }
 
 async function createStorage(override?: RxStorage<unknown, unknown>): Promise<RxStorage<unknown, unknown>> {
@@ -57,14 +64,22 @@ export async function createDatabase(options: OpenDatabaseOptions): Promise<Sila
     eventReduce: true,
     closeDuplicates: true,
   });
-  const toAdd: Record<string, { schema: RxJsonSchema<Record<string, unknown>>; conflictHandler: ReturnType<typeof syncConflictHandler<Record<string, unknown>>> }> = {};
-  for (const def of collections) {
+  const toAdd: Record<
+    string,
+    { schema: RxJsonSchema<Record<string, unknown>>; conflictHandler: ReturnType<typeof syncConflictHandler<Record<string, unknown>>>; migrationStrategies?: MigrationStrategies }
+  > = {};
+  const strategies = options.migrationStrategies ?? registeredMigrations;
+  for (const def of options.definitions ?? collections) {
+    const migrate = strategies[def.name];
     toAdd[def.name] = {
+      ...(migrate ? { migrationStrategies: migrate } : {}),
       schema: toRxJsonSchema(def) as unknown as RxJsonSchema<Record<string, unknown>>,
       // Three-way merge on replication conflicts; same-field conflicts go to sync_conflicts (shared/sync).
       conflictHandler: syncConflictHandler<Record<string, unknown>>(def.name),
     };
   }
+  // Older schema versions are migrated here (RxDB migrates on open and then removes the old
+  // version's storage); a migration that fails leaves the old data in place and reports.
   await db.addCollections(toAdd);
   return db;
 }

@@ -7,7 +7,6 @@ import type { ReactElement } from 'react';
 import type { Section } from '../navigation';
 import { ReceptionScreen } from './reception/ReceptionScreen';
 import { RequestsScreen } from './requests/RequestsScreen';
-import { PlaceholderScreen } from '../screens/PlaceholderScreen';
 import { SyncScreen } from '../screens/SyncScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
 import { LibraryScreen } from './library/LibraryScreen';

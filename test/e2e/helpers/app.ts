@@ -63,7 +63,16 @@ export interface BeneficiaryInput {
 
 export async function fillRegistration(page: Page, input: BeneficiaryInput): Promise<void> {
   const form = page.getByTestId('registration-form');
-  await form.locator('input[name="fullName"]').fill(input.fullName);
+  // The reception form takes the name in parts (first, father, grandfather, family).
+  const parts = input.fullName.trim().split(/\s+/);
+  const first = parts[0] ?? '';
+  const family = parts.length > 1 ? parts[parts.length - 1]! : '';
+  const father = parts.length > 2 ? parts[1]! : '';
+  const grandfather = parts.length > 3 ? parts.slice(2, -1).join(' ') : '';
+  await form.locator('input[name="nameFirst"]').fill(first);
+  await form.locator('input[name="nameFather"]').fill(father);
+  await form.locator('input[name="nameGrandfather"]').fill(grandfather);
+  await form.locator('input[name="nameFamily"]').fill(family);
   await form.locator('input[name="nationalId"]').fill(input.nationalId);
   await form.locator('input[name="phone"]').fill(input.phone ?? '');
   await page.getByTestId('register-submit').click();

@@ -68,7 +68,7 @@ describe('passwords', () => {
   });
 
   test('sign-in lock grows from the sixth failure and is capped', () => {
-    expect([1, 4, 5, 6, 7, 40].map(lockDelayMs)).toEqual([0, 0, 30_000, 60_000, 120_000, 15 * 60_000]);
+    expect([1, 4, 5, 6, 7, 40].map((n) => lockDelayMs(n))).toEqual([0, 0, 30_000, 60_000, 120_000, 15 * 60_000]);
   });
 
   test('device keys must be P-256 public JWKs', () => {

@@ -328,6 +328,17 @@ describe('verification and expiry as of the submission date', () => {
     expect(rejected.ok && rejected.document.verification).toMatchObject({ status: 'rejected', note: 'الرقم لا يطابق البطاقة', verifiedBy: 'e' });
   });
 
+  it('refuses to verify an ID card whose number was not entered', () => {
+    const doc = prepareDocument(draft({}), ctx(), undefined, scan);
+    if (!doc.ok) throw new Error('expected ok');
+    const r = recordVerification(doc.document, beneficiary, 'verified', { method: 'original_seen', note: '' }, { userId: 'e', now, referenceAt: now.toISOString() });
+    expect(r.ok === false && r.messageAr).toMatch(/اكتب رقم الهوية/);
+    // A document type without a number on it (the request form) can be verified.
+    const form = prepareDocument(draft({ typeId: 'support_request_form' }), ctx(), undefined, scan);
+    if (!form.ok) throw new Error('expected ok');
+    expect(recordVerification(form.document, beneficiary, 'verified', { method: 'original_seen', note: '' }, { userId: 'e', now, referenceAt: now.toISOString() }).ok).toBe(true);
+  });
+
   it('refuses to verify a document without a scan', () => {
     const doc = prepareDocument(draft({ number: citizenId }), ctx());
     if (!doc.ok) throw new Error('expected ok');

@@ -34,7 +34,7 @@ function request(id: string, over: Partial<SupportRequest>): SupportRequest {
   };
 }
 
-function decision(id: string, requestId: string, decidedAt: string, verdict: CommitteeDecision['decision'] = 'accept'): CommitteeDecision {
+function decision(id: string, requestId: string, decidedAt: string, verdict: CommitteeDecision['decision'] = 'accepted'): CommitteeDecision {
   return { id, requestId, decidedAt, decision: verdict } as unknown as CommitteeDecision; // only the fields the report reads
 }
 

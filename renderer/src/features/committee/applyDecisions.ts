@@ -10,7 +10,7 @@ import { applyProcedureEvent, type ProcedureActor } from '../../../../shared/cas
 import type { Beneficiary, BeneficiaryDocument, CommitteeDecision, SupportRequest } from '../../../../shared/schema';
 import { MAX_REASON_LENGTH, type ProcedureEvent } from '../../../../shared/workflow/machine';
 import type { PolicyProfile } from '../../../../shared/policy';
-import { recordAudit } from '../../data/audit';
+import { recordAudit, type RecordAuditOptions } from '../../data/audit';
 import type { SilaDatabase } from '../../data/database';
 import { useServices } from '../../services';
 import { useActor, type Actor } from '../../state/actor';
@@ -75,7 +75,12 @@ function collection<T>(db: SilaDatabase, name: string): RxCollection<T> | undefi
 }
 
 /** Applies every pending decision of the actor's branches to the local requests. */
-export async function reconcileDecisions(db: SilaDatabase, actor: Actor, profile: PolicyProfile): Promise<ReconcileOutcome[]> {
+export async function reconcileDecisions(
+  db: SilaDatabase,
+  actor: Actor,
+  profile: PolicyProfile,
+  auditOptions: RecordAuditOptions = {},
+): Promise<ReconcileOutcome[]> {
   if (!BRANCH_WRITERS.has(actor.role)) return [];
   const requestsC = collection<SupportRequest>(db, 'support_requests');
   const decisionsC = collection<CommitteeDecision>(db, 'committee_decisions');
@@ -114,7 +119,7 @@ export async function reconcileDecisions(db: SilaDatabase, actor: Actor, profile
         collectionName: 'support_requests',
         docId: request.id,
         summary: `committee decision applied (${decision.decision}): state, decisionId, history`,
-      });
+      }, auditOptions);
       outcomes.push({ decisionId: decision.id, requestId: request.id, ok: true });
     }
   }

@@ -232,9 +232,6 @@ export function DeclarationStep({ file, actor }: StepPanelProps) {
 
   return (
     <Stack gap="md" data-testid="declaration-step">
-      <Title order={2} size="h3">
-        {t('declaration.title')}
-      </Title>
 
       {signedHere && declaration ? (
         <Paper withBorder p="md" radius="md" data-testid="declaration-current">

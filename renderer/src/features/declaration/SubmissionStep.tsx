@@ -92,9 +92,6 @@ export function SubmissionStep({ file, actor }: StepPanelProps) {
 
   return (
     <Stack gap="md" data-testid="submission-step">
-      <Title order={2} size="h3">
-        {t('declaration.submission.title')}
-      </Title>
 
       {request.state === 'declaration_signed' ? (
         <Paper withBorder p="md" radius="md">

@@ -19,7 +19,7 @@ export function CameraDialog({ onClose, onCapture }: CameraDialogProps) {
   const { t } = useTranslation();
   const [attempt, setAttempt] = useState(0);
   return (
-    <Modal opened onClose={onClose} title={t('documents.camera.title')} size="lg" centered>
+    <Modal opened onClose={onClose} title={t('documents.camera.title')} size="lg" centered closeButtonProps={{ 'aria-label': t('documents.close') }}>
       <CameraAttempt key={attempt} onClose={onClose} onCapture={onCapture} onRetry={() => setAttempt((n) => n + 1)} />
     </Modal>
   );
@@ -93,7 +93,7 @@ function CameraAttempt({ onClose, onCapture, onRetry }: CameraDialogProps & { on
           </Stack>
         </Alert>
       ) : (
-        !ready && <Text size="sm" c="dimmed">{t('documents.camera.starting')}</Text>
+        !ready && <Text size="sm" c="gray.7">{t('documents.camera.starting')}</Text>
       )}
       <video
         ref={video}

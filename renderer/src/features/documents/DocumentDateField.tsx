@@ -51,7 +51,7 @@ export function DocumentDateField({ name, label, value, calendar, onChange, erro
         data-testid={`${name}-input`}
       />
       {state.state === 'valid' && (
-        <Text size="xs" c="dimmed" data-testid={`${name}-equivalent`}>
+        <Text size="xs" c="gray.7" data-testid={`${name}-equivalent`}>
           {t('documents.equivalent', { date: ar ? state.equivalentAr : state.equivalentEn })}
         </Text>
       )}

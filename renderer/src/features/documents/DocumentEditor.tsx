@@ -209,7 +209,7 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
         >
           <Stack gap="xs" align="center">
             <Text size="sm">{t('documents.dropHere')}</Text>
-            <Text size="xs" c="dimmed">{t('documents.fileLimits')}</Text>
+            <Text size="xs" c="gray.7">{t('documents.fileLimits')}</Text>
             <Group>
               <Button variant="light" onClick={() => picker.current?.click()} data-testid="scan-pick">
                 {t('documents.pickFile')}

@@ -5,7 +5,7 @@
  * the laptop camera.
  */
 import { useMemo, useState } from 'react';
-import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { documentsOfRequest, requiredDocumentsChecklist, type ChecklistStatus } from '../../../../shared/casefile';
 import { formatDualDate, saudiCivilDate } from '../../../../shared/dates';
@@ -40,12 +40,9 @@ export function DocumentsStep(props: StepPanelProps) {
   return (
     <Stack data-testid="documents-step">
       <Group justify="space-between" align="flex-end">
-        <Stack gap={2}>
-          <Title order={3}>{t('documents.title')}</Title>
-          <Text size="sm" c="dimmed" data-testid="reference-day">
-            {file.request.submittedAt ? t('documents.judgedAtSubmission', { date: referenceDay }) : t('documents.judgedToday', { date: referenceDay })}
-          </Text>
-        </Stack>
+        <Text size="sm" c="gray.7" data-testid="reference-day">
+          {file.request.submittedAt ? t('documents.judgedAtSubmission', { date: referenceDay }) : t('documents.judgedToday', { date: referenceDay })}
+        </Text>
         <Button onClick={() => setEditing({ mode: 'new' })} data-testid="document-add" disabled={editing !== null}>
           {t('documents.add')}
         </Button>
@@ -64,13 +61,13 @@ export function DocumentsStep(props: StepPanelProps) {
             </Badge>
           </Group>
           {checklist.items.length === 0 ? (
-            <Text size="sm" c="dimmed">{t('documents.noneRequired')}</Text>
+            <Text size="sm" c="gray.7">{t('documents.noneRequired')}</Text>
           ) : (
             <Table verticalSpacing="xs" data-testid="checklist">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('documents.required')}</Table.Th>
-                  <Table.Th>{t('documents.status')}</Table.Th>
+                  <Table.Th style={{ minInlineSize: 170 }}>{t('documents.status')}</Table.Th>
                   <Table.Th>{t('documents.whatNext')}</Table.Th>
                   <Table.Th />
                 </Table.Tr>
@@ -80,7 +77,7 @@ export function DocumentsStep(props: StepPanelProps) {
                   <Table.Tr key={item.documentTypeIds.join('|')} data-testid="checklist-item" data-status={item.status} data-types={item.documentTypeIds.join(' ')}>
                     <Table.Td>{ar ? item.labelAr : item.labelEn}</Table.Td>
                     <Table.Td>
-                      <Badge color={statusColors[item.status]} variant="light">
+                      <Badge color={statusColors[item.status]} variant="light" styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}>
                         {t(`documents.checklist.${item.status}`)}
                       </Badge>
                     </Table.Td>
@@ -116,7 +113,7 @@ export function DocumentsStep(props: StepPanelProps) {
       )}
 
       {docs.length === 0 && editing === null && (
-        <Text c="dimmed" data-testid="documents-empty">
+        <Text c="gray.7" data-testid="documents-empty">
           {t('documents.empty')}
         </Text>
       )}

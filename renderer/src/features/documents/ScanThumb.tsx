@@ -7,9 +7,9 @@ import { useScanUrl } from './useScanUrl';
 export function ScanThumb({ document, onOpen }: { document: BeneficiaryDocument; onOpen?: () => void }) {
   const { t } = useTranslation();
   const view = useScanUrl(document.id, document.attachment);
-  if (view.state === 'none') return <Text size="xs" c="dimmed">{t('documents.noScan')}</Text>;
-  if (view.state === 'loading') return <Text size="xs" c="dimmed">{t('documents.loadingScan')}</Text>;
-  if (view.state === 'missing') return <Text size="xs" c="orange">{t('documents.scanNotOnLaptop')}</Text>;
+  if (view.state === 'none') return <Text size="xs" c="gray.7">{t('documents.noScan')}</Text>;
+  if (view.state === 'loading') return <Text size="xs" c="gray.7">{t('documents.loadingScan')}</Text>;
+  if (view.state === 'missing') return <Text size="xs" c="orange.9">{t('documents.scanNotOnLaptop')}</Text>;
   const content =
     view.mimeType === 'application/pdf' ? (
       <Badge variant="outline">{t('documents.pdfScan')}</Badge>

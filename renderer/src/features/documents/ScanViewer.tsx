@@ -142,7 +142,7 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
   const pct = (v: number, of: number) => `${(v / of) * 100}%`;
 
   return (
-    <Modal opened onClose={onClose} title={title} size="90%" centered>
+    <Modal opened onClose={onClose} title={title} size="90%" centered closeButtonProps={{ 'aria-label': t('documents.close') }}>
       <Stack>
         {mimeType === 'application/pdf' && <Text>{t('documents.viewer.pdf')}</Text>}
         {failed && (
@@ -167,11 +167,11 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
               >
                 {crop ? t('documents.viewer.cancelCrop') : t('documents.viewer.crop')}
               </Button>
-              <Text size="xs" c="dimmed" data-testid="viewer-size">
+              <Text size="xs" c="gray.7" data-testid="viewer-size">
                 {t('documents.viewer.size', { width: crop?.width ?? size.width, height: crop?.height ?? size.height })}
               </Text>
             </Group>
-            {crop && <Text size="xs" c="dimmed">{t('documents.viewer.cropHelp')}</Text>}
+            {crop && <Text size="xs" c="gray.7">{t('documents.viewer.cropHelp')}</Text>}
             <div dir="ltr" style={{ position: 'relative', alignSelf: 'center', lineHeight: 0 }}>
               <canvas
                 ref={canvas}

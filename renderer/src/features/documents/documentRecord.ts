@@ -13,7 +13,7 @@ import {
 } from '../../../../shared/schema';
 import { calendarDateToDayNumber, isValidAtSubmission, saudiDayNumber, type CalendarKind } from '../../../../shared/dates';
 import { normalizeDigits } from '../../../../shared/identity/digits';
-import { documentConsistencyChecks, type ConsistencyIssue } from '../../../../shared/casefile';
+import { documentConsistencyChecks, IDENTITY_DOCUMENT_TYPES, type ConsistencyIssue } from '../../../../shared/casefile';
 import { interpretDateInput } from './dateInput';
 
 /** What the employee types about one document. */
@@ -190,6 +190,13 @@ export function recordVerification(
     };
   }
   if (decision === 'verified') {
+    if (IDENTITY_DOCUMENT_TYPES[document.type] && !document.number) {
+      return {
+        ok: false,
+        messageAr: 'اكتب رقم الهوية أو الإقامة كما في البطاقة (زر «تعديل») ليقارنه التطبيق برقم المستفيد، ثم اعتمد المطابقة.',
+        messageEn: "Enter the ID or iqama number as on the card (the Edit button) so the app can compare it with the beneficiary's number, then verify.",
+      };
+    }
     const blocking = blockingIssues(documentConsistencyChecks(beneficiary, document));
     const first = blocking[0];
     if (first) return { ok: false, messageAr: first.messageAr, messageEn: first.messageEn };

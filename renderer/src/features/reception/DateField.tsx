@@ -21,39 +21,34 @@ export function DateField({ name, label, value, calendar, onChange, error, testI
   const equivalent = state.state === 'valid' ? (locale === 'ar' ? state.equivalentAr : state.equivalentEn) : '';
   return (
     <Stack gap={4}>
-      <TextInput
-        name={name}
-        label={
-          <Group gap="xs" component="span" wrap="nowrap">
-            <span>{label}</span>
-          </Group>
-        }
-        placeholder={calendar === 'hijri' ? t('reception.datePlaceholderHijri') : t('reception.datePlaceholderGregorian')}
-        value={value}
-        onChange={(e) => onChange(e.currentTarget.value, calendar)}
-        error={error}
-        inputMode="numeric"
-        autoComplete="off"
-        maxLength={20}
-        classNames={{ input: 'sila-ltr-value' }}
-        data-testid={testId}
-        rightSectionWidth={150}
-        rightSection={
-          <SegmentedControl
-            size="xs"
-            aria-label={t('reception.calendar')}
-            value={calendar}
-            onChange={(next) => {
-              const to = next === 'gregorian' ? 'gregorian' : 'hijri';
-              onChange(switchDateCalendar(value, calendar, to), to);
-            }}
-            data={[
-              { value: 'hijri', label: t('reception.hijri') },
-              { value: 'gregorian', label: t('reception.gregorian') },
-            ]}
-          />
-        }
-      />
+      <Group gap="xs" align="flex-start" wrap="nowrap">
+        <TextInput
+          style={{ flex: 1 }}
+          name={name}
+          label={label}
+          placeholder={calendar === 'hijri' ? t('reception.datePlaceholderHijri') : t('reception.datePlaceholderGregorian')}
+          value={value}
+          onChange={(e) => onChange(e.currentTarget.value, calendar)}
+          error={error}
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={20}
+          data-testid={testId}
+        />
+        <SegmentedControl
+          mt={25}
+          aria-label={t('reception.calendar')}
+          value={calendar}
+          onChange={(next) => {
+            const to = next === 'gregorian' ? 'gregorian' : 'hijri';
+            onChange(switchDateCalendar(value, calendar, to), to);
+          }}
+          data={[
+            { value: 'hijri', label: t('reception.hijri') },
+            { value: 'gregorian', label: t('reception.gregorian') },
+          ]}
+        />
+      </Group>
       {equivalent && (
         <Text size="xs" c="dimmed">
           {equivalent}

@@ -137,7 +137,7 @@ function ReceptionHome() {
                       {t('reception.matches', { count: shown.length })}
                     </Text>
                   )}
-                  {!searching && rows.length > RECENT_LIMIT && (
+                  {!searching && RECENT_LIMIT < rows.length && (
                     <Text size="sm" c="dimmed">
                       {t('reception.recentOnly', { count: RECENT_LIMIT })}
                     </Text>

@@ -288,7 +288,7 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
                 </Group>
                 <SimpleGrid cols={{ base: 1, sm: 2 }}>
                   <TextInput name={`household.${i}.fullName`} label={t('reception.household.fullName')} value={row.fullName} onChange={(e) => setRow(i, { fullName: e.currentTarget.value })} error={message(`household.${i}.fullName`)} required autoComplete="off" maxLength={200} />
-                  <Select name={`household.${i}.relation`} label={t('reception.household.relation')} data={relationData} value={row.relation || null} onChange={(v) => setRow(i, { relation: (v ?? '') as HouseholdRow['relation'] })} error={message(`household.${i}.relation`)} required />
+                  <Select name={`household.${i}.relation`} data-testid="member-relation" label={t('reception.household.relation')} data={relationData} value={row.relation || null} onChange={(v) => setRow(i, { relation: (v ?? '') as HouseholdRow['relation'] })} error={message(`household.${i}.relation`)} required />
                   <Select name={`household.${i}.gender`} label={t('reception.fields.gender')} data={genderData} value={row.gender || null} onChange={(v) => setRow(i, { gender: (v ?? '') as HouseholdRow['gender'] })} clearable />
                   <TextInput name={`household.${i}.nationalId`} label={t('reception.household.nationalId')} value={row.nationalId} onChange={(e) => setRow(i, { nationalId: e.currentTarget.value })} error={message(`household.${i}.nationalId`)} inputMode="numeric" autoComplete="off" maxLength={20} classNames={{ input: 'sila-ltr-value' }} />
                 </SimpleGrid>

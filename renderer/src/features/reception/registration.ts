@@ -10,9 +10,8 @@ import {
   validateDocument,
   type Beneficiary,
   type BeneficiaryDocument,
-  type HouseholdMember,
 } from '../../../../shared/schema';
-import { genders, householdRelations, maritalStatuses } from '../../../../shared/schema/beneficiary';
+import type { genders, householdRelations, maritalStatuses } from '../../../../shared/schema/beneficiary';
 import { validateNationalId } from '../../../../shared/identity/nationalId';
 import { normalizeDigits } from '../../../../shared/identity/digits';
 import { normalizeSaudiMobile } from '../../../../shared/identity/phone';

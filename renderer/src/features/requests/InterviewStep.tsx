@@ -227,69 +227,68 @@ export function InterviewStep({ file, actor }: StepPanelProps) {
   const { db } = useServices();
   const service = findService(file.profile, file.request.serviceId);
   const template = service?.interview;
-  const [input, setInput] = useState<InterviewInput>(emptyInterviewInput);
+  // The newest draft is resumed when the step opens (the file is loaded before panels render).
+  const [resumed] = useState(() => latestDraft(file.interviews));
+  const [input, setInput] = useState<InterviewInput>(() => (resumed ? inputFromInterview(resumed) : emptyInterviewInput));
+  const [saved, setSaved] = useState<{ input: InterviewInput; at: string | null }>(() =>
+    resumed ? { input: inputFromInterview(resumed), at: resumed.updatedAt } : { input: emptyInterviewInput, at: null },
+  );
+  const [saveError, setSaveError] = useState<{ messageAr: string; messageEn: string } | null>(null);
   const [problems, setProblems] = useState<Record<string, AnswerProblem>>({});
-  const [draft, setDraft] = useState<DraftState>({ kind: 'idle' });
-  const [restored, setRestored] = useState(false);
   const [completing, setCompleting] = useState(false);
-  const draftDoc = useRef<Interview | null>(null);
-  const lastSaved = useRef<InterviewInput>(emptyInterviewInput);
-  const latestInput = useRef(input);
-  latestInput.current = input;
+  const [draftId, setDraftId] = useState<string | null>(resumed?.id ?? null);
+  const draft: DraftState = saveError
+    ? { kind: 'error', ...saveError }
+    : !sameInput(input, saved.input)
+      ? { kind: 'pending' }
+      : saved.at
+        ? { kind: 'saved', at: saved.at }
+        : { kind: 'idle' };
 
-  // Resume the newest draft once, when the file is first shown.
+  // The stored draft (kept current: a referral may be added to it while it is open).
+  const draftDoc = draftId ? (file.interviews.find((i) => i.id === draftId) ?? null) : null;
+
+  const writer = useRef<{ save(value: InterviewInput): Promise<void>; latest: InterviewInput } | null>(null);
   useEffect(() => {
-    if (restored) return;
-    const d = latestDraft(file.interviews);
-    if (d) {
-      const resumed = inputFromInterview(d);
-      draftDoc.current = d;
-      lastSaved.current = resumed;
-      setInput(resumed);
-      setDraft({ kind: 'saved', at: d.updatedAt });
-    }
-    setRestored(true);
-  }, [file.interviews, restored]);
-
-  // Keep the draft in step with the stored one (e.g. a referral added to it).
-  useEffect(() => {
-    const current = draftDoc.current;
-    if (!current) return;
-    const stored = file.interviews.find((i) => i.id === current.id);
-    if (stored && stored.updatedAt >= current.updatedAt) draftDoc.current = stored;
-  }, [file.interviews]);
-
-  const saveDraftRef = useRef<(value: InterviewInput) => Promise<void>>(async () => {});
-  saveDraftRef.current = async (value: InterviewInput) => {
-    if (!template || sameInput(value, lastSaved.current)) return;
-    const record = interviewRecord(template, value, 'draft', {
-      id: draftDoc.current?.id ?? newRecordId(),
-      requestId: file.request.id,
-      beneficiaryId: file.beneficiary.id,
-      branchId: file.request.branchId,
-      userId: actor.userId,
-      now: new Date(),
-    }, draftDoc.current);
-    const saved = await save<Interview>(db, actor, 'interviews', record, { summary: draftDoc.current ? 'draft updated' : 'draft created' });
-    if (saved.ok) {
-      draftDoc.current = saved.doc;
-      lastSaved.current = value;
-      setDraft({ kind: 'saved', at: saved.doc.updatedAt });
-    } else {
-      setDraft({ kind: 'error', messageAr: saved.messageAr, messageEn: saved.messageEn });
-    }
-  };
+    writer.current = {
+      latest: input,
+      async save(value: InterviewInput) {
+        if (!template || sameInput(value, saved.input)) return;
+        const id = draftId ?? newRecordId();
+        const record = interviewRecord(
+          template,
+          value,
+          'draft',
+          { id, requestId: file.request.id, beneficiaryId: file.beneficiary.id, branchId: file.request.branchId, userId: actor.userId, now: new Date() },
+          draftDoc,
+        );
+        const result = await save<Interview>(db, actor, 'interviews', record, { summary: draftDoc ? 'draft updated' : 'draft created' });
+        if (result.ok) {
+          setDraftId(id);
+          setSaved({ input: value, at: result.doc.updatedAt });
+          setSaveError(null);
+        } else {
+          setSaveError({ messageAr: result.messageAr, messageEn: result.messageEn });
+        }
+      },
+    };
+  });
 
   // Debounced autosave of everything typed.
   useEffect(() => {
-    if (!restored || sameInput(input, lastSaved.current)) return;
-    setDraft({ kind: 'pending' });
-    const timer = window.setTimeout(() => void saveDraftRef.current(input), DRAFT_DELAY_MS);
+    if (sameInput(input, saved.input)) return;
+    const timer = window.setTimeout(() => void writer.current?.save(input), DRAFT_DELAY_MS);
     return () => window.clearTimeout(timer);
-  }, [input, restored]);
+  }, [input, saved.input]);
 
   // Leaving the step before the delay: write what was typed now.
-  useEffect(() => () => void saveDraftRef.current(latestInput.current), []);
+  useEffect(
+    () => () => {
+      const w = writer.current;
+      if (w) void w.save(w.latest);
+    },
+    [],
+  );
 
   if (!template) {
     return (
@@ -320,22 +319,21 @@ export function InterviewStep({ file, actor }: StepPanelProps) {
     setCompleting(true);
     try {
       const record = interviewRecord(tmpl, input, 'completed', {
-        id: draftDoc.current?.id ?? newRecordId(),
+        id: draftId ?? newRecordId(),
         requestId: file.request.id,
         beneficiaryId: file.beneficiary.id,
         branchId: file.request.branchId,
         userId: actor.userId,
         now: new Date(),
-      }, draftDoc.current);
-      const saved = await save<Interview>(db, actor, 'interviews', record, { summary: 'interview completed' });
-      if (!saved.ok) {
-        notifications.show({ color: 'red', title: t('requests.saveFailedTitle'), message: ar ? saved.messageAr : saved.messageEn, autoClose: false });
+      }, draftDoc);
+      const result = await save<Interview>(db, actor, 'interviews', record, { summary: 'interview completed' });
+      if (!result.ok) {
+        notifications.show({ color: 'red', title: t('requests.saveFailedTitle'), message: ar ? result.messageAr : result.messageEn, autoClose: false });
         return;
       }
-      draftDoc.current = null;
-      lastSaved.current = emptyInterviewInput;
+      setDraftId(null);
+      setSaved({ input: emptyInterviewInput, at: null });
       setInput(emptyInterviewInput);
-      setDraft({ kind: 'idle' });
       notifications.show({ color: 'teal', title: t('requests.interview.completedTitle'), message: t('requests.interview.completedBody') });
     } finally {
       setCompleting(false);

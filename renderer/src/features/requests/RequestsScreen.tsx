@@ -1,4 +1,4 @@
-/** The requests place: #/requests (list), #/requests/new?beneficiary=<id>, #/requests/<id>/<step>. */
+/** The requests place: the list, a new request for a beneficiary, and a request's file at one of its steps. */
 import type { FeatureScreenProps } from '../index';
 import { NewRequestPage } from './NewRequest';
 import { RequestFilePage } from './RequestFilePage';

@@ -4,7 +4,7 @@
  * ('yes'/'no', the option id, the number in ASCII digits, or the text) with the question's Arabic text.
  */
 import type { Interview } from '../../../../shared/schema';
-import { interviewModes, interviewResults } from '../../../../shared/schema/interview';
+import type { interviewModes, interviewResults } from '../../../../shared/schema/interview';
 import type { InterviewTemplate } from '../../../../shared/policy';
 import { normalizeDigits } from '../../../../shared/identity/digits';
 

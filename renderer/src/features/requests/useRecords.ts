@@ -25,40 +25,36 @@ function plain<T>(doc: { toJSON(): unknown }): T {
 /** Documents of `collection` matching `selector`, newest `sortField` first; null until the first answer. */
 export function useRecords<T>(collection: string, selector: Record<string, unknown> | null, sortField = 'updatedAt'): T[] | null {
   const { db } = useServices();
-  const [rows, setRows] = useState<T[] | null>(null);
-  const key = JSON.stringify(selector);
+  const key = `${collection}|${sortField}|${JSON.stringify(selector)}`;
+  const [answer, setAnswer] = useState<{ key: string; rows: T[] } | null>(null);
+  const c = db.collections[collection];
   useEffect(() => {
-    const c = db.collections[collection];
-    if (!c || selector === null) {
-      setRows(selector === null ? null : []);
-      return;
-    }
-    setRows(null);
+    if (!c || selector === null) return;
     const sub = c
       .find({ selector: selector as MangoQuerySelector<unknown>, sort: [{ [sortField]: 'desc' }] })
-      .$.subscribe((docs) => setRows(docs.map((d) => plain<T>(d))));
+      .$.subscribe((docs) => setAnswer({ key, rows: docs.map((d) => plain<T>(d)) }));
     return () => sub.unsubscribe();
     // `key` stands for `selector` (a new object on every render).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [db, collection, key, sortField]);
-  return rows;
+  }, [c, key]);
+  if (selector === null) return null;
+  if (!c) return [];
+  return answer && answer.key === key ? answer.rows : null;
 }
 
 /** One record by id: undefined while loading, null when it is not on this laptop. */
 export function useRecord<T>(collection: string, id: string | null): T | null | undefined {
   const { db } = useServices();
-  const [row, setRow] = useState<T | null | undefined>(undefined);
+  const key = `${collection}|${id ?? ''}`;
+  const [answer, setAnswer] = useState<{ key: string; row: T | null } | null>(null);
+  const c = db.collections[collection];
   useEffect(() => {
-    const c = db.collections[collection];
-    if (!c || !id) {
-      setRow(null);
-      return;
-    }
-    setRow(undefined);
-    const sub = c.findOne(id).$.subscribe((doc) => setRow(doc ? plain<T>(doc) : null));
+    if (!c || !id) return;
+    const sub = c.findOne(id).$.subscribe((doc) => setAnswer({ key, row: doc ? plain<T>(doc) : null }));
     return () => sub.unsubscribe();
-  }, [db, collection, id]);
-  return row;
+  }, [c, id, key]);
+  if (!c || !id) return null;
+  return answer && answer.key === key ? answer.row : undefined;
 }
 
 export type RequestFileState = { status: 'loading' } | { status: 'missing' } | { status: 'ready'; file: RequestFile };

@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { unlockDeviceKey } from '../../security/deviceKey';
 import { unlockOffline } from '../../security/account';
 import { useServices } from '../../services';
+import { hrefOf } from '../../navigation';
 import { useActor } from '../../state/actor';
 import type { RequestFile } from '../requests/contract';
 import { EvaluationForm } from './EvaluationForm';
@@ -21,6 +22,7 @@ import { submitEvaluation } from './submitEvaluation';
 function EmployeeResume() {
   const { t, i18n } = useTranslation();
   const actor = useActor();
+  const session = useHandOver((s) => s.session);
   const end = useHandOver((s) => s.end);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -31,8 +33,11 @@ function EmployeeResume() {
     const result = actor.signedIn ? await unlockOffline(actor.userId, password) : await unlockDeviceKey(password);
     setChecking(false);
     setPassword('');
-    if (result.ok) end();
-    else setError(i18n.language === 'en' ? result.messageEn : result.messageAr);
+    if (result.ok) {
+      end();
+      // A used QR link is left for the request's evaluation step (the link cannot be used again).
+      if (session?.tokenHash) window.location.hash = hrefOf('requests', session.requestId, 'evaluation');
+    } else setError(i18n.language === 'en' ? result.messageEn : result.messageAr);
   };
   return (
     <form
@@ -69,18 +74,13 @@ export function HandOverLayer({ file }: { file: RequestFile }) {
   const [problems, setProblems] = useState<EvaluationProblem[]>([]);
   const [saving, setSaving] = useState(false);
 
-  // While the beneficiary holds the laptop, navigating away (keyboard shortcuts, back) is undone,
-  // and the app underneath is inert: not focusable, not clickable, hidden from screen readers.
+  // The app underneath is inert while the beneficiary holds the laptop: not focusable, not
+  // clickable, hidden from screen readers (navigation is undone by the hand-over store).
   useEffect(() => {
     if (!session) return;
-    const keep = () => {
-      if (window.location.hash !== session.hash) window.location.hash = session.hash;
-    };
-    window.addEventListener('hashchange', keep);
     const root = document.getElementById('root');
     if (root) root.inert = true;
     return () => {
-      window.removeEventListener('hashchange', keep);
       if (root) root.inert = false;
     };
   }, [session]);

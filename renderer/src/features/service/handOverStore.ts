@@ -27,12 +27,30 @@ interface HandOverState {
   end(): void;
 }
 
+/**
+ * While the beneficiary holds the laptop, any navigation (back, a typed address, a shortcut) is
+ * undone before the app sees it: a capture listener on the window runs before the router's own,
+ * stops the event and puts the hand-over address back.
+ */
+function keepHandOverAddress(event: HashChangeEvent): void {
+  const session = useHandOver.getState().session;
+  if (!session || window.location.hash === session.hash) return;
+  event.stopImmediatePropagation();
+  window.history.replaceState(window.history.state, '', session.hash);
+}
+
 export const useHandOver = create<HandOverState>()((set) => ({
   session: null,
   phase: 'form',
   input: emptyEvaluationInput,
-  start: (session) => set({ session, phase: 'form', input: emptyEvaluationInput }),
+  start: (session) => {
+    window.addEventListener('hashchange', keepHandOverAddress, { capture: true });
+    set({ session, phase: 'form', input: emptyEvaluationInput });
+  },
   setInput: (input) => set({ input }),
   finish: () => set({ phase: 'thanks', input: emptyEvaluationInput }),
-  end: () => set({ session: null, phase: 'form', input: emptyEvaluationInput }),
+  end: () => {
+    window.removeEventListener('hashchange', keepHandOverAddress, { capture: true });
+    set({ session: null, phase: 'form', input: emptyEvaluationInput });
+  },
 }));
