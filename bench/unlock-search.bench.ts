@@ -49,7 +49,7 @@ try {
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
     const unlock = await page.evaluate((pw) => window.silaStore.unlock(pw), password);
     console.log(
-      `${label.padEnd(27)} unlock-to-searchable ${unlock.totalMs.toFixed(0)} ms (key unwrap ${unlock.keyMs.toFixed(0)} ms, open ${unlock.openMs.toFixed(0)} ms, decrypt + index ${unlock.indexMs.toFixed(0)} ms) for ${unlock.size} records`,
+      `${label.padEnd(27)} unlock-to-searchable ${unlock.totalMs.toFixed(0)} ms (key unwrap ${unlock.keyMs.toFixed(0)} ms, open ${unlock.openMs.toFixed(0)} ms, decrypt + index ${unlock.indexMs.toFixed(0)} ms) for ${unlock.size} records${unlock.fromSnapshot ? ', from the sealed snapshot' : ''}`,
     );
     await page.evaluate(() => window.silaStore.settle());
     if (i === labels.length - 1) break; // the last page stays open for the search measurements

@@ -97,7 +97,9 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     bodyLimit,
     requestTimeout: 30_000, // the whole request must arrive within 30 s
     connectionTimeout: 0, // SSE connections stay open; idle ones are pinged
-    keepAliveTimeout: 10_000,
+    // Longer than clients' and proxies' idle timeouts, so a client never reuses a connection
+    // the server is just closing (seen as "fetch failed" when a laptop is busy).
+    keepAliveTimeout: 65_000,
     return503OnClosing: true,
     forceCloseConnections: true,
     ...(opts.trustProxy ? { trustProxy: opts.trustProxy.split(',').map((x) => x.trim()) } : {}),

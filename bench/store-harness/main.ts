@@ -79,7 +79,7 @@ const api = {
     const t1 = performance.now();
     await startBeneficiarySearch(db!, { cache: createSealedSearchCache(dataKey!, name), saveDelayMs: 300 });
     const indexMs = performance.now() - t1;
-    return { totalMs: performance.now() - t0, keyMs, openMs, indexMs, size: useSearchState.getState().ready ? (await db!.beneficiaries.count().exec()) : 0 };
+    return { totalMs: performance.now() - t0, keyMs, openMs, indexMs, size: useSearchState.getState().ready ? (await db!.beneficiaries.count().exec()) : 0, fromSnapshot: useSearchState.getState().fromSnapshot };
   },
   /** Store generated beneficiaries (bulk, with lookup hashes), for the benchmark. */
   async fill(count: number, seed: number) {

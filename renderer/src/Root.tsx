@@ -16,7 +16,7 @@ import { useActorStore, type Actor } from './state/actor';
 import { useSession } from './state/session';
 import { setRecordKeys } from './data/records';
 import { recordAudit } from './data/audit';
-import { startBeneficiarySearch, stopBeneficiarySearch } from './data/search';
+import { createSealedSearchCache, startBeneficiarySearch, stopBeneficiarySearch } from './data/search';
 
 type Boot =
   | { state: 'locked' }
@@ -93,11 +93,12 @@ export function Root({ platform, sync }: { platform: Platform; sync: SyncControl
           if (refreshToken) tokens.set({ accessToken: '', accessTokenExpiresAt: new Date(0).toISOString(), refreshToken, refreshTokenExpiresAt: '' });
         });
 
-    openDatabase(session.encryptionPassword, databaseNameOf(session.user.userId)).then(
+    const dbName = databaseNameOf(session.user.userId);
+    openDatabase(session.encryptionPassword, dbName).then(
       (db) => {
         if (cancelled) return;
         dbRef.current = db;
-        void startBeneficiarySearch(db).catch((err: unknown) => console.error('search index failed', err));
+        void startBeneficiarySearch(db, { cache: createSealedSearchCache(session.dek, dbName) }).catch((err: unknown) => console.error('search index failed', err));
         void recordAudit(db, actor, { action: 'unlock', collectionName: '', docId: '', summary: online ? 'signed in online' : 'unlocked offline' }, { deviceId: session.deviceId }).catch((err: unknown) =>
           console.error('audit of unlock failed', err),
         );

@@ -54,11 +54,11 @@ async function deviceToken(hqUrl: string, user: Pick<HqUser, 'username' | 'passw
   return body.accessToken;
 }
 
-async function push(hqUrl: string, token: string, collection: string, docs: Record<string, unknown>[]): Promise<void> {
+async function push(hqUrl: string, token: string, collection: string, docs: Record<string, unknown>[], assumed?: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${hqUrl}/sync/${collection}/push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(docs.map((d) => ({ newDocumentState: { ...d, _deleted: false } }))),
+    body: JSON.stringify(docs.map((d) => ({ newDocumentState: { ...d, _deleted: false }, ...(assumed ? { assumedMasterState: { ...assumed, _deleted: false } } : {}) }))),
   });
   const text = await res.text();
   if (!res.ok || text !== '[]') throw new Error(`seed push ${collection} failed: ${res.status} ${text}`);
@@ -132,9 +132,8 @@ describe('declaration, submission, receipt and the committee decision', () => {
     const base = (id: string, daysAgo: number) => ({ id, branchId: 'main', createdAt: at(daysAgo), updatedAt: at(daysAgo), updatedBy: staff.userId });
     const fullName = 'هيفاء محمد الشهري';
     const nationalId = generateNationalId('citizen', '24681357');
-    await push(hq.url, staffToken, 'beneficiaries', [
-      { ...base('bDecl', 3), fullName, nationalId, idHash: '', phoneHash: '', phone: '+966551234567', city: 'أبها', gender: 'female' },
-    ]);
+    const seededBeneficiary = { ...base('bDecl', 3), fullName, nationalId, idHash: '', phoneHash: '', phone: '+966551234567', city: 'أبها', gender: 'female' };
+    await push(hq.url, staffToken, 'beneficiaries', [seededBeneficiary]);
     await push(hq.url, staffToken, 'support_requests', [
       {
         ...base('rDecl', 3),
@@ -210,7 +209,7 @@ describe('declaration, submission, receipt and the committee decision', () => {
     expect(declarationText).toContain(fullName);
     expect(declarationText).toContain(reference!);
     expect(declarationText).toContain(nationalId);
-    execFileSync('pdftoppm', ['-r', '70', '-png', '-f', '1', '-l', '1', declarationPdf, join(screenshotDir, 'declaration-pdf')]);
+    execFileSync('pdftoppm', ['-r', '70', '-png', '-f', '1', '-l', '2', declarationPdf, join(screenshotDir, 'declaration-pdf')]);
     await expect.poll(() => branch.getByTestId('declaration-pdf-done').textContent()).toContain('حُفظ');
 
     // Printed: the browser opens its PDF viewer; the print is recorded.
@@ -223,6 +222,46 @@ describe('declaration, submission, receipt and the committee decision', () => {
     await setLocale(branch, 'en');
     await shot(branch, 'declaration-signed-en');
     await setLocale(branch, 'ar');
+
+    // The mobile number is corrected on another laptop after signing: once synced, the declaration
+    // is stale, the changed field is named, submission is refused with the workflow's reason, and a
+    // new declaration is asked for and signed.
+    await push(hq.url, staffToken, 'beneficiaries', [{ ...seededBeneficiary, phone: '+966559876543', updatedAt: new Date().toISOString() }], seededBeneficiary);
+    const staleAlert = branch.getByTestId('declaration-stale');
+    await staleAlert.waitFor({ timeout: 60_000 });
+    expect(await branch.getByTestId('declaration-changed-fields').textContent()).toContain('رقم الجوال');
+    await shot(branch, 'declaration-stale-ar');
+    await setLocale(branch, 'en');
+    await expect.poll(() => branch.getByTestId('declaration-changed-fields').textContent()).toContain('Mobile number');
+    await shot(branch, 'declaration-stale-en');
+    await setLocale(branch, 'ar');
+    await branch.evaluate(() => (window.location.hash = '#/requests/rDecl/submission'));
+    await expect.poll(() => branch.getByTestId('submission-blocked').textContent(), { timeout: 30_000 }).toContain('تغيّرت بيانات الطلب بعد توقيع الإقرار');
+    expect(await branch.getByTestId('submission-submit').isDisabled()).toBe(true);
+    await branch.evaluate(() => (window.location.hash = '#/requests/rDecl/declaration'));
+    await branch.getByTestId('declaration-renew').click();
+    await expect.poll(() => branch.getByTestId('request-file').getAttribute('data-state'), { timeout: 30_000 }).toBe('data_collection');
+    await expect.poll(() => branch.getByTestId('declared-data').textContent()).toContain('0559876543');
+    const pad2 = branch.getByTestId('signature-pad');
+    await pad2.scrollIntoViewIfNeeded();
+    const box2 = (await pad2.boundingBox())!;
+    await branch.mouse.move(box2.x + 60, box2.y + 100);
+    await branch.mouse.down();
+    for (let i = 1; i <= 20; i++) await branch.mouse.move(box2.x + 60 + i * 15, box2.y + 100 + Math.cos(i / 2) * 40, { steps: 2 });
+    await branch.mouse.up();
+    await branch.getByTestId('declaration-confirm').check();
+    await branch.getByTestId('declaration-create').click();
+    await branch.getByTestId('declaration-built').waitFor({ timeout: 60_000 });
+    await expect.poll(() => branch.getByTestId('request-file').getAttribute('data-state'), { timeout: 30_000 }).toBe('declaration_signed');
+    expect(await branch.getByTestId('declaration-standing').textContent()).toBe('مطابق للبيانات');
+    const renewedPdf = await download(branch, 'declaration-pdf-save', downloads);
+    expect(pdfText(renewedPdf)).toContain('0559876543');
+    // Coming back later, the signed PDF is opened again from this laptop's sealed copy.
+    await branch.evaluate(() => (window.location.hash = '#/requests/rDecl/submission'));
+    await branch.getByTestId('submission-step').waitFor();
+    await branch.evaluate(() => (window.location.hash = '#/requests/rDecl/declaration'));
+    await branch.getByTestId('declaration-reopen-pdf').click();
+    await branch.getByTestId('declaration-built').waitFor();
 
     // Register this laptop's declaration key with HQ (an administrator's step), so any office verifies it.
     const publicKeySpki = await branch.evaluate(

@@ -23,7 +23,7 @@ import { generateNationalId } from '../../shared/identity/nationalId';
 import { chromiumArgs, chromiumPath, watchPage } from './helpers/browser';
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
 import { createHqUser, startPgliteHq, type TestHq } from './helpers/hq';
-import { signIn } from './helpers/app';
+import { signIn, unlock } from './helpers/app';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const distDir = resolve(repoRoot, process.env.SILA_RENDERER_DIST ?? 'dist/renderer');
@@ -37,7 +37,9 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
 
   beforeAll(async () => {
     if (!existsSync(join(distDir, 'index.html'))) {
-      throw new Error(`${distDir} is missing: build with \`npx vite build --outDir <dir>\` and set SILA_RENDERER_DIST`);
+      throw new Error(
+        `${distDir} is missing: build with \`npx vite build --outDir <dir>\` and set SILA_RENDERER_DIST`,
+      );
     }
     web = await serveStatic(distDir);
     hq = await startPgliteHq(await freePort(), [web.origin]);
@@ -54,7 +56,11 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
   async function screenshot(page: Page, name: string, whole = false): Promise<void> {
     await mkdir(screenshotDir, { recursive: true });
     const toasts = page.locator('.mantine-Notification-closeButton');
-    for (let i = 0; i < 10 && (await toasts.count()) > 0; i++) await toasts.first().click({ timeout: 2000 }).catch(() => {});
+    for (let i = 0; i < 10 && (await toasts.count()) > 0; i++)
+      await toasts
+        .first()
+        .click({ timeout: 2000 })
+        .catch(() => {});
     await page.waitForTimeout(300); // the toasts' exit transition
     const path = join(screenshotDir, `documents-${name}.png`);
     if (whole) await page.screenshot({ path });
@@ -62,10 +68,19 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
   }
 
   /** axe-core on the documents step (or an open dialog): no serious or critical violations. */
-  async function axe(page: Page, label: string, selector = '[data-testid="documents-step"]'): Promise<void> {
-    const result = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  async function axe(
+    page: Page,
+    label: string,
+    selector = '[data-testid="documents-step"]',
+  ): Promise<void> {
+    const result = await new AxeBuilder({ page })
+      .include(selector)
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
     const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(bad.map((v) => `${label}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(
+      bad.map((v) => `${label}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
   }
 
   it('walks the documents step of a request file', async () => {
@@ -74,7 +89,22 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     temp.push(files, profileDir);
     // Scans made with ImageMagick: an ID-like card, 640×400.
     const cardPng = join(files, 'id-card.png');
-    execFileSync('convert', ['-size', '640x400', 'xc:#dbe9f6', '-fill', '#1c3d5a', '-draw', 'rectangle 40,40 220,260', '-fill', '#333', '-draw', 'rectangle 260,60 600,90', '-draw', 'rectangle 260,120 560,150', cardPng]);
+    execFileSync('convert', [
+      '-size',
+      '640x400',
+      'xc:#dbe9f6',
+      '-fill',
+      '#1c3d5a',
+      '-draw',
+      'rectangle 40,40 220,260',
+      '-fill',
+      '#333',
+      '-draw',
+      'rectangle 260,60 600,90',
+      '-draw',
+      'rectangle 260,120 560,150',
+      cardPng,
+    ]);
     const cardJpeg = join(files, 'id-card-2.jpg');
     execFileSync('convert', [cardPng, '-rotate', '180', cardJpeg]);
     const fakePng = join(files, 'not-really.png');
@@ -83,7 +113,11 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     const user = await createHqUser(hq, { role: 'branch_staff', branchIds: ['riyadh'] });
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: chromiumPath,
-      args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+      args: [
+        ...chromiumArgs,
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+      ],
       headless: true,
       viewport: { width: 1280, height: 900 },
       locale: 'ar-SA',
@@ -118,14 +152,23 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     expect(beneficiaryId).toBeTruthy();
 
     // New request: the first service of the association's catalogue, the first channel.
-    await page.evaluate((id) => (window.location.hash = `#/requests/new?beneficiary=${id}`), beneficiaryId!);
+    await page.evaluate(
+      (id) => (window.location.hash = `#/requests/new?beneficiary=${id}`),
+      beneficiaryId!,
+    );
     await page.getByTestId('new-request-form').waitFor();
     await page.locator('[data-testid^="service-"]').first().click();
     await page.getByTestId('request-channel').click();
     await page.getByRole('option').first().click();
     await page.getByTestId('create-request').click();
-    await page.waitForFunction(() => /#\/requests\/[A-Za-z0-9_-]+\/intake/.test(window.location.hash), undefined, { timeout: 20_000 });
-    const requestId = /#\/requests\/([A-Za-z0-9_-]+)\//.exec(await page.evaluate(() => window.location.hash))![1]!;
+    await page.waitForFunction(
+      () => /#\/requests\/[A-Za-z0-9_-]+\/intake/.test(window.location.hash),
+      undefined,
+      { timeout: 20_000 },
+    );
+    const requestId = /#\/requests\/([A-Za-z0-9_-]+)\//.exec(
+      await page.evaluate(() => window.location.hash),
+    )![1]!;
     await page.evaluate((id) => (window.location.hash = `#/requests/${id}/documents`), requestId);
     const step = page.getByTestId('documents-step');
     await step.waitFor();
@@ -140,7 +183,9 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     await editor.waitFor();
     await editor.getByTestId('document-number').fill(otherId);
     await editor.getByTestId('expiryDate-input').fill('01/01/1445'); // Hijri, already past
-    await expect.poll(() => editor.getByTestId('expiryDate-equivalent').textContent()).toMatch(/2023|٢٠٢٣/);
+    await expect
+      .poll(() => editor.getByTestId('expiryDate-equivalent').textContent())
+      .toMatch(/2023|٢٠٢٣/);
     await editor.getByTestId('flag-expired').waitFor();
     await editor.getByTestId('flag-id_number_mismatch').waitFor();
     let chooser = page.waitForEvent('filechooser');
@@ -165,10 +210,16 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
 
     // Verifying a mismatched document is refused; rejecting needs a reason.
     await first.getByTestId('document-verify').click();
-    await expect.poll(() => first.getByTestId('verification-error').textContent()).toMatch(/لا يطابق رقم الهوية/);
+    await expect
+      .poll(() => first.getByTestId('verification-error').textContent())
+      .toMatch(/لا يطابق رقم الهوية/);
     await first.getByTestId('document-reject').click();
-    await expect.poll(() => first.getByTestId('verification-error').textContent()).toMatch(/سبب رفض/);
-    await first.getByTestId('verification-note').fill('رقم الهوية في الصورة لا يطابق رقم المستفيد، والهوية منتهية.');
+    await expect
+      .poll(() => first.getByTestId('verification-error').textContent())
+      .toMatch(/سبب رفض/);
+    await first
+      .getByTestId('verification-note')
+      .fill('رقم الهوية في الصورة لا يطابق رقم المستفيد، والهوية منتهية.');
     await first.getByTestId('document-reject').click();
     await expect.poll(() => first.getAttribute('data-status')).toBe('rejected');
     await first.getByTestId('rejection-reason').waitFor();
@@ -184,14 +235,21 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     const future = new Date(Date.now() + 400 * 86_400_000);
     const futureText = `${String(future.getUTCDate()).padStart(2, '0')}/${String(future.getUTCMonth() + 1).padStart(2, '0')}/${future.getUTCFullYear()}`;
     await editor2.getByTestId('expiryDate-input').fill(futureText);
-    await expect.poll(() => editor2.getByTestId('expiryDate-equivalent').textContent()).toMatch(/هـ/);
+    await expect
+      .poll(() => editor2.getByTestId('expiryDate-equivalent').textContent())
+      .toMatch(/هـ/);
     const jpegBytes = [...(await readFile(cardJpeg))];
     await editor2.getByTestId('scan-dropzone').evaluate((zone, bytes) => {
       const dt = new DataTransfer();
       dt.items.add(new File([new Uint8Array(bytes)], 'dropped-id.jpg', { type: 'image/jpeg' }));
-      for (const type of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        zone.dispatchEvent(
+          new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }),
+        );
     }, jpegBytes);
-    await expect.poll(() => editor2.getByTestId('scan-pending').textContent()).toMatch(/dropped-id\.jpg/);
+    await expect
+      .poll(() => editor2.getByTestId('scan-pending').textContent())
+      .toMatch(/dropped-id\.jpg/);
     expect(await editor2.locator('[data-testid^="flag-"]').count()).toBe(0);
     await editor2.getByTestId('document-save').click();
     await editor2.waitFor({ state: 'detached' });
@@ -244,16 +302,21 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     await page.getByTestId('viewer-save').click();
     await page.getByTestId('viewer-canvas').waitFor({ state: 'detached' });
     await expect.poll(() => third.getByTestId('scan-thumb').getAttribute('src')).not.toBe(oldSrc);
-    const dims = await third.getByTestId('scan-thumb').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    const dims = await third
+      .getByTestId('scan-thumb')
+      .evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
     expect(dims).toEqual([Number(cropped[1]), Number(cropped[2])]);
 
     // A refused camera: the Arabic message says what to do next.
     await page.getByTestId('document-add').click();
     await page.evaluate(() => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      navigator.mediaDevices.getUserMedia = () =>
+        Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     });
     await page.getByTestId('document-editor').getByTestId('scan-camera').click();
-    await expect.poll(() => page.getByTestId('camera-problem').textContent()).toMatch(/لم يُسمح للتطبيق باستخدام الكاميرا/);
+    await expect
+      .poll(() => page.getByTestId('camera-problem').textContent())
+      .toMatch(/لم يُسمح للتطبيق باستخدام الكاميرا/);
     await screenshot(page, 'ar-camera-denied', true);
     await page.keyboard.press('Escape');
     await page.getByTestId('document-editor').getByRole('button', { name: 'إلغاء' }).click();
@@ -264,10 +327,42 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     expect(stored).not.toMatch(/iVBOR|\/9j\//);
     expect(stored.length).toBeLessThan(20_000);
 
+    // At rest the scans are sealed: no stored blob starts like a PNG or JPEG, or contains the clear bytes.
+    const sealed = await page.evaluate(
+      () =>
+        new Promise<number[][]>((resolve, reject) => {
+          const open = indexedDB.open('sila-document-scans');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction('scans').objectStore('scans').getAll();
+            all.onsuccess = () =>
+              resolve((all.result as Uint8Array[]).map((b) => [...b.subarray(0, 16)]));
+            all.onerror = () => reject(all.error);
+          };
+        }),
+    );
+    expect(sealed.length).toBeGreaterThanOrEqual(4); // two uploads, the camera photo and its edit
+    for (const head of sealed) {
+      expect(head.slice(0, 4)).not.toEqual([0x89, 0x50, 0x4e, 0x47]);
+      expect(head.slice(0, 3)).not.toEqual([0xff, 0xd8, 0xff]);
+    }
+
+    // After a reload and unlock everything is still there and the sealed scans reopen.
+    await page.reload();
+    await unlock(page, user.password);
+    await page.evaluate((id) => (window.location.hash = `#/requests/${id}/documents`), requestId);
+    await page.getByTestId('documents-step').waitFor();
+    await expect.poll(() => page.getByTestId('document-card').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('scan-thumb').count()).toBe(3);
+    await expect.poll(() => idItem.getAttribute('data-status')).toBe('verified');
+
     // English.
     await page.getByTestId('locale-toggle').click();
     await expect.poll(() => page.getByTestId('reference-day').textContent()).toMatch(/today/);
-    await page.locator('[data-testid="document-card"][data-status="rejected"]').getByTestId('rejection-reason').waitFor();
+    await page
+      .locator('[data-testid="document-card"][data-status="rejected"]')
+      .getByTestId('rejection-reason')
+      .waitFor();
     await screenshot(page, 'en-step');
     expect(problems).toEqual([]);
   }, 240_000);

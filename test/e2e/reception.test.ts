@@ -283,7 +283,12 @@ describe('reception → request → interview → referral and return', () => {
     await page.reload();
     await signIn(page, { hqUrl: hq.url, username: researcher.username, password: researcher.password });
     await go(page, `#/requests/${requestId}/interview`);
-    await page.getByTestId('return-from-researcher').waitFor({ timeout: 90_000 });
+    try {
+      await page.getByTestId('return-from-researcher').waitFor({ timeout: 90_000 });
+    } catch (err) {
+      await shot(page, 'requests-debug-researcher');
+      throw err;
+    }
     expect(await page.getByTestId('referral-open').textContent()).toContain(reason);
     await page.getByTestId('referral-open').locator('textarea[name="returnNote"]').fill('شُرحت الإجراءات للمستفيدة.');
     await page.getByTestId('return-from-researcher').click();

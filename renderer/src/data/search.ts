@@ -34,9 +34,11 @@ interface SearchState {
   version: number;
   /** Milliseconds from start to searchable (for the benchmark and diagnostics). */
   buildMs: number | null;
+  /** Whether the last build started from the sealed snapshot. */
+  fromSnapshot: boolean;
 }
 
-export const useSearchState = create<SearchState>()(() => ({ ready: false, version: 0, buildMs: null }));
+export const useSearchState = create<SearchState>()(() => ({ ready: false, version: 0, buildMs: null, fromSnapshot: false }));
 
 let index = new BeneficiarySearchIndex();
 let records = new Map<string, Beneficiary>();
@@ -157,6 +159,10 @@ export async function startBeneficiarySearch(db: SilaDatabase, options: { cache?
     const apply = () => {
       if (event.operation === 'DELETE') applyDoc({ id: event.documentId, _deleted: true });
       else applyDoc(event.documentData as unknown as Record<string, unknown>);
+      // Keep the snapshot's checkpoint at the newest local write seen (writes arrive in order).
+      const lwt = (event.documentData as { _meta?: { lwt?: number } } | undefined)?._meta?.lwt;
+      const cp = checkpoint as { id: string; lwt: number } | undefined;
+      if (typeof lwt === 'number' && (!cp || lwt > cp.lwt || (lwt === cp.lwt && event.documentId > cp.id))) checkpoint = { id: event.documentId, lwt };
       useSearchState.setState((s) => ({ version: s.version + 1 }));
       scheduleSave();
     };
@@ -171,6 +177,8 @@ export async function startBeneficiarySearch(db: SilaDatabase, options: { cache?
     console.error('search snapshot not loaded', err);
   }
   if (started !== db) return;
+  // A snapshot without a checkpoint (taken of an empty store) saves nothing: rebuild.
+  if (snapshot && (snapshot.checkpoint === null || snapshot.checkpoint === undefined)) snapshot = null;
   if (snapshot) {
     records = new Map(snapshot.records.map((d) => [d.id, d]));
     index.bulkUpsert(snapshot.records.map(searchableBeneficiary));
@@ -178,32 +186,43 @@ export async function startBeneficiarySearch(db: SilaDatabase, options: { cache?
   } else {
     checkpoint = undefined;
   }
-  // Everything changed since the snapshot (or everything, without one), deletions included.
-  const storage = db.beneficiaries.storageInstance;
-  const fresh: Beneficiary[] = [];
-  for (;;) {
-    const batch = await getChangedDocumentsSince(storage, 2_000, checkpoint as never);
-    if (started !== db) return;
-    if (batch.documents.length === 0) break;
-    for (const d of batch.documents as unknown as Record<string, unknown>[]) {
-      if (d._deleted === true) {
-        if (records.has(String(d.id))) index.remove(String(d.id));
-        records.delete(String(d.id));
-      } else {
-        const b = plain(d);
-        if (snapshot) {
-          index.upsert(searchableBeneficiary(b));
-        } else fresh.push(b);
-        records.set(b.id, b);
-      }
+  let fresh = 0;
+  if (snapshot) {
+    // Everything written since the snapshot (local or pulled), deletions included, by the
+    // storage's local write time — usually a handful of records.
+    const storage = db.beneficiaries.storageInstance;
+    for (;;) {
+      const batch = await getChangedDocumentsSince(storage, 500, checkpoint as never);
+      if (started !== db) return;
+      if (batch.documents.length === 0) break;
+      for (const d of batch.documents as unknown as Record<string, unknown>[]) applyDoc(d);
+      fresh += batch.documents.length;
+      checkpoint = batch.checkpoint;
+      if (batch.documents.length < 500) break;
     }
-    checkpoint = batch.checkpoint;
+  } else {
+    // No snapshot (first unlock, or another key): decrypt everything once.
+    const docs = await db.beneficiaries.find().exec();
+    if (started !== db) return;
+    let last: { id: string; lwt: number } | null = null;
+    const all: Beneficiary[] = [];
+    for (const d of docs) {
+      const json = d.toJSON(true) as unknown as Record<string, unknown> & { _meta?: { lwt?: number } };
+      const lwt = json._meta?.lwt ?? 0;
+      const id = String(json.id);
+      if (!last || lwt > last.lwt || (lwt === last.lwt && id > last.id)) last = { id, lwt };
+      const b = plain(json);
+      all.push(b);
+      records.set(b.id, b);
+    }
+    index.bulkUpsert(all.map(searchableBeneficiary));
+    checkpoint = last ?? undefined;
+    fresh = all.length;
   }
-  if (fresh.length > 0) index.bulkUpsert(fresh.map(searchableBeneficiary));
   built = true;
   for (const p of pending) p();
-  useSearchState.setState((s) => ({ ready: true, version: s.version + 1, buildMs: now() - t0 }));
-  if (!snapshot || fresh.length > 0 || pending.length > 0) scheduleSave();
+  useSearchState.setState((s) => ({ ready: true, version: s.version + 1, buildMs: now() - t0, fromSnapshot: snapshot !== null }));
+  if (!snapshot || fresh > 0 || pending.length > 0) scheduleSave();
 }
 
 /** Forget every decrypted record (lock, sign-out, wipe). */
@@ -217,7 +236,7 @@ export function stopBeneficiarySearch(): void {
   index.clear();
   index = new BeneficiarySearchIndex();
   records = new Map();
-  useSearchState.setState({ ready: false, version: 0, buildMs: null });
+  useSearchState.setState({ ready: false, version: 0, buildMs: null, fromSnapshot: false });
 }
 
 /** Search now (outside React). */

@@ -81,7 +81,7 @@ export async function createHqUser(
 
 /** Revoke a laptop through the admin API (it wipes its local data at its next contact). */
 export async function revokeHqDevice(hq: { url: string }, deviceId: string): Promise<void> {
-  await call(hq.url, `/admin/devices/${encodeURIComponent(deviceId)}/revoke`, { token: await adminToken(hq) });
+  await call(hq.url, `/admin/devices/${encodeURIComponent(deviceId)}/revoke`, { token: await adminToken(hq), body: {} });
 }
 
 export interface StartTestHqOptions {

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkScanFile, MAX_SCAN_BYTES, sha256Hex, sniffScanType } from '../../../renderer/src/features/documents/scanFile';
+import {
+  checkScanFile,
+  MAX_SCAN_BYTES,
+  sha256Hex,
+  sniffScanType,
+} from '../../../renderer/src/features/documents/scanFile';
 import {
   clampCrop,
   dragCrop,
@@ -19,7 +24,12 @@ import {
   type CropHandle,
   type QuarterTurn,
 } from '../../../renderer/src/features/documents/imageGeometry';
-import { dateToInputText, interpretDateInput, otherCalendarDate, switchDateCalendar } from '../../../renderer/src/features/documents/dateInput';
+import {
+  dateToInputText,
+  interpretDateInput,
+  otherCalendarDate,
+  switchDateCalendar,
+} from '../../../renderer/src/features/documents/dateInput';
 import {
   blockingIssues,
   emptyDraft,
@@ -55,7 +65,12 @@ describe('scan files are recognised by their bytes', () => {
     const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 20, 0]);
     const gif = new Uint8Array([...'GIF89a'].map((c) => c.charCodeAt(0)));
     const riffWave = new Uint8Array([0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x41, 0x56, 0x45]);
-    for (const [name, bytes] of [['scan.png', exe], ['id.jpg', zip], ['card.webp', gif], ['x.webp', riffWave]] as const) {
+    for (const [name, bytes] of [
+      ['scan.png', exe],
+      ['id.jpg', zip],
+      ['card.webp', gif],
+      ['x.webp', riffWave],
+    ] as const) {
       const r = checkScanFile(name, bytes);
       expect(r.ok).toBe(false);
       if (!r.ok) {
@@ -109,24 +124,34 @@ describe('rotation and crop arithmetic', () => {
   it('maps every source corner into the rotated image, and the canvas transform agrees', () => {
     const rotations: QuarterTurn[] = [0, 90, 180, 270];
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 50 }), fc.constantFrom(...rotations), (w, h, r) => {
-        const out = rotatedSize({ width: w, height: h }, r);
-        const { tx, ty, radians } = rotationTransform({ width: w, height: h }, r);
-        for (const [x, y] of [[0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]] as const) {
-          const p = rotatePoint({ width: w, height: h }, r, x, y);
-          expect(p.x).toBeGreaterThanOrEqual(0);
-          expect(p.y).toBeGreaterThanOrEqual(0);
-          expect(p.x).toBeLessThan(out.width);
-          expect(p.y).toBeLessThan(out.height);
-          // The canvas maps the pixel centre (x+.5, y+.5) through translate(tx,ty)·rotate(θ).
-          const cx = x + 0.5;
-          const cy = y + 0.5;
-          const X = tx + cx * Math.cos(radians) - cy * Math.sin(radians);
-          const Y = ty + cx * Math.sin(radians) + cy * Math.cos(radians);
-          expect(X).toBeCloseTo(p.x + 0.5, 6);
-          expect(Y).toBeCloseTo(p.y + 0.5, 6);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.constantFrom(...rotations),
+        (w, h, r) => {
+          const out = rotatedSize({ width: w, height: h }, r);
+          const { tx, ty, radians } = rotationTransform({ width: w, height: h }, r);
+          for (const [x, y] of [
+            [0, 0],
+            [w - 1, 0],
+            [0, h - 1],
+            [w - 1, h - 1],
+          ] as const) {
+            const p = rotatePoint({ width: w, height: h }, r, x, y);
+            expect(p.x).toBeGreaterThanOrEqual(0);
+            expect(p.y).toBeGreaterThanOrEqual(0);
+            expect(p.x).toBeLessThan(out.width);
+            expect(p.y).toBeLessThan(out.height);
+            // The canvas maps the pixel centre (x+.5, y+.5) through translate(tx,ty)·rotate(θ).
+            const cx = x + 0.5;
+            const cy = y + 0.5;
+            const X = tx + cx * Math.cos(radians) - cy * Math.sin(radians);
+            const Y = ty + cx * Math.sin(radians) + cy * Math.cos(radians);
+            expect(X).toBeCloseTo(p.x + 0.5, 6);
+            expect(Y).toBeCloseTo(p.y + 0.5, 6);
+          }
+        },
+      ),
     );
   });
 
@@ -138,7 +163,12 @@ describe('rotation and crop arithmetic', () => {
         fc.constantFrom(...handles),
         fc.integer({ min: -2000, max: 2000 }),
         fc.integer({ min: -2000, max: 2000 }),
-        fc.record({ x: fc.integer({ min: 0, max: 700 }), y: fc.integer({ min: 0, max: 500 }), width: fc.integer({ min: 16, max: 100 }), height: fc.integer({ min: 16, max: 100 }) }),
+        fc.record({
+          x: fc.integer({ min: 0, max: 700 }),
+          y: fc.integer({ min: 0, max: 500 }),
+          width: fc.integer({ min: 16, max: 100 }),
+          height: fc.integer({ min: 16, max: 100 }),
+        }),
         (handle, dx, dy, start) => {
           const r = dragCrop(start, handle, dx, dy, bounds);
           expect(r.x).toBeGreaterThanOrEqual(0);
@@ -156,18 +186,48 @@ describe('rotation and crop arithmetic', () => {
   it('moves only the dragged corner', () => {
     const bounds = { width: 800, height: 600 };
     const start = { x: 100, y: 100, width: 200, height: 100 };
-    expect(dragCrop(start, 'se', 50, 20, bounds)).toEqual({ x: 100, y: 100, width: 250, height: 120 });
-    expect(dragCrop(start, 'nw', -50, -20, bounds)).toEqual({ x: 50, y: 80, width: 250, height: 120 });
-    expect(dragCrop(start, 'ne', 1000, -1000, bounds)).toEqual({ x: 100, y: 0, width: 700, height: 200 });
+    expect(dragCrop(start, 'se', 50, 20, bounds)).toEqual({
+      x: 100,
+      y: 100,
+      width: 250,
+      height: 120,
+    });
+    expect(dragCrop(start, 'nw', -50, -20, bounds)).toEqual({
+      x: 50,
+      y: 80,
+      width: 250,
+      height: 120,
+    });
+    expect(dragCrop(start, 'ne', 1000, -1000, bounds)).toEqual({
+      x: 100,
+      y: 0,
+      width: 700,
+      height: 200,
+    });
     // Dragging a corner past the opposite one stops at the minimum size.
-    expect(dragCrop(start, 'sw', 500, 0, bounds)).toEqual({ x: 300 - MIN_CROP, y: 100, width: MIN_CROP, height: 100 });
-    expect(dragCrop(start, 'move', 10000, 0, bounds)).toEqual({ x: 600, y: 100, width: 200, height: 100 });
+    expect(dragCrop(start, 'sw', 500, 0, bounds)).toEqual({
+      x: 300 - MIN_CROP,
+      y: 100,
+      width: MIN_CROP,
+      height: 100,
+    });
+    expect(dragCrop(start, 'move', 10000, 0, bounds)).toEqual({
+      x: 600,
+      y: 100,
+      width: 200,
+      height: 100,
+    });
   });
 
   it('clamps and recognises the full image', () => {
     const b = { width: 300, height: 200 };
     expect(isFullCrop(fullCrop(b), b)).toBe(true);
-    expect(clampCrop({ x: -5, y: 250, width: 1000, height: 3 }, b)).toEqual({ x: 0, y: 200 - MIN_CROP, width: 300, height: MIN_CROP });
+    expect(clampCrop({ x: -5, y: 250, width: 1000, height: 3 }, b)).toEqual({
+      x: 0,
+      y: 200 - MIN_CROP,
+      width: 300,
+      height: MIN_CROP,
+    });
   });
 });
 
@@ -205,7 +265,12 @@ describe('Hijri or Gregorian date input', () => {
     expect(switchDateCalendar('06/03/2025', 'gregorian', 'hijri')).toBe('06/09/1446');
     expect(switchDateCalendar('6/9/14', 'hijri', 'gregorian')).toBe('6/9/14');
     expect(switchDateCalendar('06/09/1446', 'hijri', 'hijri')).toBe('06/09/1446');
-    expect(otherCalendarDate({ calendar: 'gregorian', y: 2025, m: 3, d: 6 })).toEqual({ calendar: 'hijri', y: 1446, m: 9, d: 6 });
+    expect(otherCalendarDate({ calendar: 'gregorian', y: 2025, m: 3, d: 6 })).toEqual({
+      calendar: 'hijri',
+      y: 1446,
+      m: 9,
+      d: 6,
+    });
     expect(dateToInputText({ calendar: 'hijri', y: 1447, m: 1, d: 2 })).toBe('02/01/1447');
   });
 });
@@ -221,7 +286,12 @@ const beneficiary: Beneficiary = {
   fullName: 'نورة عبدالله القحطاني',
   nationalId: citizenId,
 } as Beneficiary;
-const request = { id: 'req1', branchId: 'riyadh', beneficiaryId: 'ben1', serviceId: 'family_support' };
+const request = {
+  id: 'req1',
+  branchId: 'riyadh',
+  beneficiaryId: 'ben1',
+  serviceId: 'family_support',
+};
 const now = new Date('2025-03-10T09:00:00.000Z'); // 10 Ramadan 1446
 
 function ctx(id = 'doc1') {
@@ -232,11 +302,26 @@ function draft(patch: Partial<DocumentDraft>): DocumentDraft {
   return { ...emptyDraft('national_id'), ...patch };
 }
 
-const scan = { attachmentId: 'scan-1', mimeType: 'image/png' as const, sizeBytes: 1000, sha256: 'a'.repeat(64) };
+const scan = {
+  attachmentId: 'scan-1',
+  mimeType: 'image/png' as const,
+  sizeBytes: 1000,
+  sha256: 'a'.repeat(64),
+};
 
 describe('the document form becomes a documents record', () => {
   it('stores the dates in the calendar they were typed in, with the digits normalised', () => {
-    const r = prepareDocument(draft({ number: ` ${citizenId} `, issueText: '01/01/1440', expiryText: '15/03/2025', expiryCalendar: 'gregorian' }), ctx(), undefined, scan);
+    const r = prepareDocument(
+      draft({
+        number: ` ${citizenId} `,
+        issueText: '01/01/1440',
+        expiryText: '15/03/2025',
+        expiryCalendar: 'gregorian',
+      }),
+      ctx(),
+      undefined,
+      scan,
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.document).toMatchObject({
@@ -255,7 +340,10 @@ describe('the document form becomes a documents record', () => {
   });
 
   it('reports each bad field in Arabic and English and builds nothing', () => {
-    const r = prepareDocument(draft({ typeId: '', issueText: '01/01/1450', expiryText: '30/09/1446' }), ctx());
+    const r = prepareDocument(
+      draft({ typeId: '', issueText: '01/01/1450', expiryText: '30/09/1446' }),
+      ctx(),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.typeId?.messageAr).toBe('اختر نوع المستند.');
@@ -272,34 +360,63 @@ describe('the document form becomes a documents record', () => {
   it('keeps the verification on an unchanged record and asks for a new one when the data changes', () => {
     const first = prepareDocument(draft({ number: citizenId }), ctx(), undefined, scan);
     if (!first.ok) throw new Error('expected ok');
-    const verified = recordVerification(first.document, beneficiary, 'verified', { method: 'original_seen', note: '' }, { userId: 'employee-1', now, referenceAt: now.toISOString() });
+    const verified = recordVerification(
+      first.document,
+      beneficiary,
+      'verified',
+      { method: 'original_seen', note: '' },
+      { userId: 'employee-1', now, referenceAt: now.toISOString() },
+    );
     if (!verified.ok) throw new Error(verified.messageEn);
     const same = prepareDocument(draft({ number: citizenId }), ctx(), verified.document);
     expect(same.ok && same.document.verification.status).toBe('verified');
-    const changed = prepareDocument(draft({ number: citizenId, expiryText: '01/01/1450' }), ctx(), verified.document);
+    const changed = prepareDocument(
+      draft({ number: citizenId, expiryText: '01/01/1450' }),
+      ctx(),
+      verified.document,
+    );
     expect(changed.ok && changed.document.verification).toEqual({ status: 'pending' });
-    const newScan = prepareDocument(draft({ number: citizenId }), ctx(), verified.document, { ...scan, sha256: 'b'.repeat(64) });
+    const newScan = prepareDocument(draft({ number: citizenId }), ctx(), verified.document, {
+      ...scan,
+      sha256: 'b'.repeat(64),
+    });
     expect(newScan.ok && newScan.document.verification.status).toBe('pending');
   });
 });
 
 describe('verification and expiry as of the submission date', () => {
   it('judges expiry on the submission day, or today before submission', () => {
-    expect(expiryReferenceInstant({ submittedAt: '2025-01-05T10:00:00.000+03:00' }, now)).toBe('2025-01-05T10:00:00.000+03:00');
+    expect(expiryReferenceInstant({ submittedAt: '2025-01-05T10:00:00.000+03:00' }, now)).toBe(
+      '2025-01-05T10:00:00.000+03:00',
+    );
     expect(expiryReferenceInstant({}, now)).toBe(now.toISOString());
     const expiredHijri = { expiryDate: { calendar: 'hijri' as const, y: 1446, m: 9, d: 1 } }; // 1 Mar 2025
     const e = expiryStatus(expiredHijri, now.toISOString());
     expect(e?.expired).toBe(true);
     expect(e?.expired && e.messageAr).toMatch(/انتهت صلاحية المستند/);
     // The same document was valid when the request was submitted in February.
-    expect(expiryStatus(expiredHijri, '2025-02-20T09:00:00.000Z')).toEqual({ expired: false, daysRemaining: 9 });
+    expect(expiryStatus(expiredHijri, '2025-02-20T09:00:00.000Z')).toEqual({
+      expired: false,
+      daysRemaining: 9,
+    });
     expect(expiryStatus({}, now.toISOString())).toBeNull();
   });
 
   it('records who verified and when, and whether the document was valid at submission', () => {
-    const doc = prepareDocument(draft({ number: citizenId, expiryText: '01/09/1446' }), ctx(), undefined, scan);
+    const doc = prepareDocument(
+      draft({ number: citizenId, expiryText: '01/09/1446' }),
+      ctx(),
+      undefined,
+      scan,
+    );
     if (!doc.ok) throw new Error('expected ok');
-    const r = recordVerification(doc.document, beneficiary, 'verified', { method: 'certified_copy', note: '' }, { userId: 'employee-7', now, referenceAt: now.toISOString() });
+    const r = recordVerification(
+      doc.document,
+      beneficiary,
+      'verified',
+      { method: 'certified_copy', note: '' },
+      { userId: 'employee-7', now, referenceAt: now.toISOString() },
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.document.verification).toEqual({
@@ -311,7 +428,9 @@ describe('verification and expiry as of the submission date', () => {
     });
     // The checklist still shows the expired document as expired, not verified.
     const list = requiredDocumentsChecklist(profile, 'family_support', [r.document], now);
-    expect(list.ok && list.items.find((i) => i.documentTypeIds.includes('national_id'))?.status).toBe('expired_at_submission');
+    expect(
+      list.ok && list.items.find((i) => i.documentTypeIds.includes('national_id'))?.status,
+    ).toBe('expired_at_submission');
   });
 
   it('refuses to verify a document whose number does not match the beneficiary, and requires a reason to reject', () => {
@@ -320,29 +439,71 @@ describe('verification and expiry as of the submission date', () => {
     if (!doc.ok) throw new Error('expected ok');
     const issues = documentConsistencyChecks(beneficiary, doc.document);
     expect(blockingIssues(issues).map((i) => i.code)).toEqual(['id_number_mismatch']);
-    const verify = recordVerification(doc.document, beneficiary, 'verified', { method: 'original_seen', note: '' }, { userId: 'e', now, referenceAt: now.toISOString() });
+    const verify = recordVerification(
+      doc.document,
+      beneficiary,
+      'verified',
+      { method: 'original_seen', note: '' },
+      { userId: 'e', now, referenceAt: now.toISOString() },
+    );
     expect(verify.ok === false && verify.messageAr).toMatch(/لا يطابق رقم الهوية/);
-    const noReason = recordVerification(doc.document, beneficiary, 'rejected', { method: 'original_seen', note: '  ' }, { userId: 'e', now, referenceAt: now.toISOString() });
+    const noReason = recordVerification(
+      doc.document,
+      beneficiary,
+      'rejected',
+      { method: 'original_seen', note: '  ' },
+      { userId: 'e', now, referenceAt: now.toISOString() },
+    );
     expect(noReason.ok === false && noReason.messageAr).toMatch(/سبب رفض/);
-    const rejected = recordVerification(doc.document, beneficiary, 'rejected', { method: 'original_seen', note: 'الرقم لا يطابق البطاقة' }, { userId: 'e', now, referenceAt: now.toISOString() });
-    expect(rejected.ok && rejected.document.verification).toMatchObject({ status: 'rejected', note: 'الرقم لا يطابق البطاقة', verifiedBy: 'e' });
+    const rejected = recordVerification(
+      doc.document,
+      beneficiary,
+      'rejected',
+      { method: 'original_seen', note: 'الرقم لا يطابق البطاقة' },
+      { userId: 'e', now, referenceAt: now.toISOString() },
+    );
+    expect(rejected.ok && rejected.document.verification).toMatchObject({
+      status: 'rejected',
+      note: 'الرقم لا يطابق البطاقة',
+      verifiedBy: 'e',
+    });
   });
 
   it('refuses to verify an ID card whose number was not entered', () => {
     const doc = prepareDocument(draft({}), ctx(), undefined, scan);
     if (!doc.ok) throw new Error('expected ok');
-    const r = recordVerification(doc.document, beneficiary, 'verified', { method: 'original_seen', note: '' }, { userId: 'e', now, referenceAt: now.toISOString() });
+    const r = recordVerification(
+      doc.document,
+      beneficiary,
+      'verified',
+      { method: 'original_seen', note: '' },
+      { userId: 'e', now, referenceAt: now.toISOString() },
+    );
     expect(r.ok === false && r.messageAr).toMatch(/اكتب رقم الهوية/);
     // A document type without a number on it (the request form) can be verified.
     const form = prepareDocument(draft({ typeId: 'support_request_form' }), ctx(), undefined, scan);
     if (!form.ok) throw new Error('expected ok');
-    expect(recordVerification(form.document, beneficiary, 'verified', { method: 'original_seen', note: '' }, { userId: 'e', now, referenceAt: now.toISOString() }).ok).toBe(true);
+    expect(
+      recordVerification(
+        form.document,
+        beneficiary,
+        'verified',
+        { method: 'original_seen', note: '' },
+        { userId: 'e', now, referenceAt: now.toISOString() },
+      ).ok,
+    ).toBe(true);
   });
 
   it('refuses to verify a document without a scan', () => {
     const doc = prepareDocument(draft({ number: citizenId }), ctx());
     if (!doc.ok) throw new Error('expected ok');
-    const r = recordVerification(doc.document, beneficiary, 'verified', { method: 'original_seen', note: '' }, { userId: 'e', now, referenceAt: now.toISOString() });
+    const r = recordVerification(
+      doc.document,
+      beneficiary,
+      'verified',
+      { method: 'original_seen', note: '' },
+      { userId: 'e', now, referenceAt: now.toISOString() },
+    );
     expect(r.ok === false && r.messageAr).toMatch(/أرفق صورة المستند/);
   });
 });
@@ -356,4 +517,3 @@ describe('camera failures are classified for the message', () => {
     expect(cameraProblemOf('weird')).toBe('failed');
   });
 });
-

@@ -119,7 +119,7 @@ export function CommitteeFile({ requestId }: { requestId: string }) {
             {verification ? (
               <Alert color={verificationColor[verification.status]} data-testid="committee-verification" data-status={verification.status}>
                 <Text fw={600}>{t(`committee.verification.${verification.status}`)}</Text>
-                <Text size="sm">{verification.reason[lang]}</Text>
+                {verification.status !== 'authentic_current' ? <Text size="sm">{verification.reason[lang]}</Text> : null}
               </Alert>
             ) : (
               <Loader size="sm" aria-label={t('committee.loading')} />

@@ -6,7 +6,6 @@
 import { Alert, Anchor, Badge, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDualDate, parseIsoDate } from '../../../../shared/dates';
 import { findService } from '../../../../shared/policy';
 import type { Beneficiary, CommitteeDecision, SupportRequest } from '../../../../shared/schema';
 import { hrefOf } from '../../navigation';
@@ -15,6 +14,7 @@ import { useActiveProfile } from '../../state/profile';
 import type { FeatureScreenProps } from '../index';
 import { CommitteeFile } from './CommitteeFile';
 import { committeeQueue } from './queue';
+import { dualDay } from '../declaration/declarationInput';
 import { useLiveQuery } from './useCommitteeData';
 
 export function CommitteeScreen({ params }: FeatureScreenProps) {
@@ -25,10 +25,7 @@ export function CommitteeScreen({ params }: FeatureScreenProps) {
 export function useDualDate(): (iso: string) => string {
   const { i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ar';
-  return (iso: string) => {
-    const d = parseIsoDate(iso.slice(0, 10));
-    return d.ok ? formatDualDate(d.value, { locale }) : iso;
-  };
+  return (iso: string) => dualDay(iso, locale);
 }
 
 function CommitteeQueue() {
@@ -69,7 +66,7 @@ function CommitteeQueue() {
                 <Table.Th>{t('committee.columns.service')}</Table.Th>
                 <Table.Th>{t('committee.columns.submitted')}</Table.Th>
                 <Table.Th>{t('committee.columns.earliest')}</Table.Th>
-                <Table.Th>{t('committee.columns.status')}</Table.Th>
+                <Table.Th miw={190}>{t('committee.columns.status')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -92,7 +89,7 @@ function CommitteeQueue() {
                     <Table.Td>{(lang === 'ar' ? service?.nameAr : (service?.nameEn ?? service?.nameAr)) ?? item.request.serviceId}</Table.Td>
                     <Table.Td>{dual(item.request.submittedAt!)}</Table.Td>
                     <Table.Td>{dual(item.earliestReplyDate)}</Table.Td>
-                    <Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {item.decision ? (
                         <Badge color="gray" variant="light">
                           {t('committee.decidedAwaitingBranch', { decision: t(`committee.decisions.${item.decision.decision}`) })}

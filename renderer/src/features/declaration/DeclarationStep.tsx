@@ -30,8 +30,8 @@ import { buildDeclaration, PdfBuildError } from '../../pdf/client';
 import { deviceSigningKey } from '../../pdf/deviceSigningKey';
 import { useServices } from '../../services';
 import type { StepPanelProps } from '../requests/contract';
-import { storeDeclarationFile } from './attachments';
-import { declarationInput, referenceOf, SIGNED_DECLARATION_DOCUMENT_TYPE } from './declarationInput';
+import { readDeclarationFile, storeDeclarationFile } from './attachments';
+import { declarationInput, dualDay, referenceOf, SIGNED_DECLARATION_DOCUMENT_TYPE } from './declarationInput';
 import { DeclaredDataReview, useFieldLabel } from './DeclaredDataReview';
 import { PdfActions } from './PdfActions';
 import { insertRecord, newRecordId, RecordInvalidError, saveProcedureStep, auditEvent } from './records';
@@ -205,6 +205,24 @@ export function DeclarationStep({ file, actor }: StepPanelProps) {
     }
   }
 
+  async function reopenPdf() {
+    if (!declaration?.pdfAttachmentId) return;
+    setError(null);
+    setBusy(true);
+    try {
+      const pdf = await readDeclarationFile(dataKey, declaration.pdfAttachmentId);
+      if (!pdf) {
+        setError(t('declaration.errors.pdfElsewhere'));
+        return;
+      }
+      setBuilt({ declarationId: declaration.id, reference: declaration.reference, pdf, variant: declaration.signature.kind === 'drawn' ? 'signed' : 'blank' });
+    } catch (e) {
+      showFailure(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function startNewDeclaration() {
     setError(null);
     setBusy(true);
@@ -244,8 +262,13 @@ export function DeclarationStep({ file, actor }: StepPanelProps) {
             </Badge>
           </Group>
           <Text size="sm" c="dimmed">
-            {t('declaration.current.when', { date: new Date(declaration.declaredAt).toLocaleString(lang === 'ar' ? 'ar-SA-u-ca-gregory' : 'en-GB') })}
+            {t('declaration.current.when', { date: dualDay(declaration.declaredAt, lang) })}
           </Text>
+          {!built && !stale && declaration.pdfAttachmentId ? (
+            <Button variant="light" size="xs" mt="xs" onClick={() => void reopenPdf()} loading={busy} data-testid="declaration-reopen-pdf">
+              {t('declaration.current.reopen')}
+            </Button>
+          ) : null}
         </Paper>
       ) : null}
 
@@ -389,6 +412,13 @@ export function DeclarationStep({ file, actor }: StepPanelProps) {
         <Paper withBorder p="md" radius="md" data-testid="declaration-wet">
           <Stack gap="xs">
             <Text fw={600}>{t('declaration.paper.waiting', { reference: declaration.reference })}</Text>
+            {!built && declaration.pdfAttachmentId ? (
+              <Group>
+                <Button variant="light" size="xs" onClick={() => void reopenPdf()} loading={busy} data-testid="declaration-reopen-blank">
+                  {t('declaration.paper.reprint')}
+                </Button>
+              </Group>
+            ) : null}
             {signedScan ? (
               <>
                 <Text size="sm">{t('declaration.paper.scanFound')}</Text>
@@ -414,7 +444,7 @@ export function DeclarationStep({ file, actor }: StepPanelProps) {
         </Alert>
       ) : null}
 
-      {built ? (
+      {built && !stale ? (
         <Paper withBorder p="md" radius="md" data-testid="declaration-built">
           <Stack gap="xs">
             <Text fw={600}>

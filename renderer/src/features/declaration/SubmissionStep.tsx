@@ -7,13 +7,12 @@ import { Alert, Button, Group, List, Paper, Stack, Table, Text, Title } from '@m
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyProcedureEvent } from '../../../../shared/casefile';
-import { formatDualDate, parseIsoDate } from '../../../../shared/dates';
 import { findService } from '../../../../shared/policy';
 import { buildReceipt, PdfBuildError } from '../../pdf/client';
 import { useServices } from '../../services';
 import type { StepPanelProps } from '../requests/contract';
 import type { SupportRequest } from '../../../../shared/schema';
-import { receiptInput, referenceOf } from './declarationInput';
+import { dualDay, receiptInput, referenceOf } from './declarationInput';
 import { PdfActions } from './PdfActions';
 import { saveProcedureStep } from './records';
 
@@ -87,7 +86,6 @@ export function SubmissionStep({ file, actor }: StepPanelProps) {
     }
   }
 
-  const earliest = request.earliestReplyDate ? parseIsoDate(request.earliestReplyDate) : undefined;
   const service = findService(profile, request.serviceId);
 
   return (
@@ -141,11 +139,11 @@ export function SubmissionStep({ file, actor }: StepPanelProps) {
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Th>{t('declaration.receipt.submittedAt')}</Table.Th>
-                  <Table.Td>{new Date(request.submittedAt).toLocaleString(lang === 'ar' ? 'ar-SA-u-ca-gregory' : 'en-GB')}</Table.Td>
+                  <Table.Td>{dualDay(request.submittedAt, lang)}</Table.Td>
                 </Table.Tr>
                 <Table.Tr>
                   <Table.Th>{t('declaration.receipt.earliestReply')}</Table.Th>
-                  <Table.Td data-testid="receipt-earliest">{earliest?.ok ? formatDualDate(earliest.value, { locale: lang }) : request.earliestReplyDate}</Table.Td>
+                  <Table.Td data-testid="receipt-earliest">{request.earliestReplyDate ? dualDay(request.earliestReplyDate, lang) : ''}</Table.Td>
                 </Table.Tr>
               </Table.Tbody>
             </Table>

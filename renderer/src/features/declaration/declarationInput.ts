@@ -8,6 +8,7 @@ import type { Declaration, SupportRequest } from '../../../../shared/schema';
 import type { PolicyProfile } from '../../../../shared/policy';
 import { findService } from '../../../../shared/policy';
 import { roleLabels } from '../../../../shared/workflow/machine';
+import { formatDualDate, parseIsoDate, saudiCivilDate } from '../../../../shared/dates';
 import type { Actor } from '../../state/actor';
 
 /** The association header printed on the documents, from the policy profile. */
@@ -91,3 +92,16 @@ export function receiptInput(request: SupportRequest, profile: PolicyProfile, be
 
 /** The signed-declaration scan among the request's documents (the paper route). */
 export const SIGNED_DECLARATION_DOCUMENT_TYPE = 'signed_declaration';
+
+/**
+ * A day for the screen, Hijri beside Gregorian: an ISO day ('YYYY-MM-DD') as it is, an instant
+ * as its Saudi civil day (Asia/Riyadh), so the screen shows the same day as the printed receipt.
+ */
+export function dualDay(isoDayOrInstant: string, locale: 'ar' | 'en'): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(isoDayOrInstant)) {
+    const d = parseIsoDate(isoDayOrInstant);
+    return d.ok ? formatDualDate(d.value, { locale }) : isoDayOrInstant;
+  }
+  if (Number.isNaN(Date.parse(isoDayOrInstant))) return isoDayOrInstant;
+  return formatDualDate(saudiCivilDate(isoDayOrInstant), { locale });
+}

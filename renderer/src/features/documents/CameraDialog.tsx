@@ -19,8 +19,20 @@ export function CameraDialog({ onClose, onCapture }: CameraDialogProps) {
   const { t } = useTranslation();
   const [attempt, setAttempt] = useState(0);
   return (
-    <Modal opened onClose={onClose} title={t('documents.camera.title')} size="lg" centered closeButtonProps={{ 'aria-label': t('documents.close') }}>
-      <CameraAttempt key={attempt} onClose={onClose} onCapture={onCapture} onRetry={() => setAttempt((n) => n + 1)} />
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('documents.camera.title')}
+      size="lg"
+      centered
+      closeButtonProps={{ 'aria-label': t('documents.close') }}
+    >
+      <CameraAttempt
+        key={attempt}
+        onClose={onClose}
+        onCapture={onCapture}
+        onRetry={() => setAttempt((n) => n + 1)}
+      />
     </Modal>
   );
 }
@@ -82,7 +94,12 @@ function CameraAttempt({ onClose, onCapture, onRetry }: CameraDialogProps & { on
   return (
     <Stack>
       {problem ? (
-        <Alert color="red" title={t('documents.camera.problemTitle')} data-testid="camera-problem" role="alert">
+        <Alert
+          color="red"
+          title={t('documents.camera.problemTitle')}
+          data-testid="camera-problem"
+          role="alert"
+        >
           <Stack gap="xs">
             <Text size="sm">{t(`documents.camera.problem.${problem}`)}</Text>
             <Group>
@@ -93,7 +110,11 @@ function CameraAttempt({ onClose, onCapture, onRetry }: CameraDialogProps & { on
           </Stack>
         </Alert>
       ) : (
-        !ready && <Text size="sm" c="gray.7">{t('documents.camera.starting')}</Text>
+        !ready && (
+          <Text size="sm" c="gray.7">
+            {t('documents.camera.starting')}
+          </Text>
+        )
       )}
       <video
         ref={video}
@@ -101,13 +122,24 @@ function CameraAttempt({ onClose, onCapture, onRetry }: CameraDialogProps & { on
         playsInline
         aria-label={t('documents.camera.preview')}
         data-testid="camera-preview"
-        style={{ inlineSize: '100%', maxBlockSize: '60vh', background: '#111', borderRadius: 8, display: problem ? 'none' : 'block' }}
+        style={{
+          inlineSize: '100%',
+          maxBlockSize: '60vh',
+          background: '#111',
+          borderRadius: 8,
+          display: problem ? 'none' : 'block',
+        }}
       />
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
           {t('documents.cancel')}
         </Button>
-        <Button onClick={() => void take()} disabled={!ready || problem !== null} loading={busy} data-testid="camera-capture">
+        <Button
+          onClick={() => void take()}
+          disabled={!ready || problem !== null}
+          loading={busy}
+          data-testid="camera-capture"
+        >
           {t('documents.camera.capture')}
         </Button>
       </Group>

@@ -14,7 +14,14 @@ export interface DocumentDateFieldProps {
   error?: string | undefined;
 }
 
-export function DocumentDateField({ name, label, value, calendar, onChange, error }: DocumentDateFieldProps) {
+export function DocumentDateField({
+  name,
+  label,
+  value,
+  calendar,
+  onChange,
+  error,
+}: DocumentDateFieldProps) {
   const { t, i18n } = useTranslation();
   const ar = i18n.language === 'ar';
   const state = interpretDateInput(value, calendar);

@@ -5,7 +5,18 @@
  * submission date. Nothing typed is lost when a field or the file is refused.
  */
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import { Alert, Badge, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { documentConsistencyChecks } from '../../../../shared/casefile';
 import type { BeneficiaryDocument } from '../../../../shared/schema';
@@ -16,8 +27,20 @@ import type { StepPanelProps } from '../requests/contract';
 import { CameraDialog } from './CameraDialog';
 import { DocumentDateField } from './DocumentDateField';
 import { interpretDateInput, dateToInputText } from './dateInput';
-import { emptyDraft, expiryStatus, prepareDocument, type DocumentDraft, type FieldProblems } from './documentRecord';
-import { checkScanFile, isImageType, MAX_SCAN_BYTES, SCAN_ACCEPT_ATTRIBUTE, type ScanMimeType } from './scanFile';
+import {
+  emptyDraft,
+  expiryStatus,
+  prepareDocument,
+  type DocumentDraft,
+  type FieldProblems,
+} from './documentRecord';
+import {
+  checkScanFile,
+  isImageType,
+  MAX_SCAN_BYTES,
+  SCAN_ACCEPT_ATTRIBUTE,
+  type ScanMimeType,
+} from './scanFile';
 import { storeScan } from './scanStore';
 import { ScanThumb } from './ScanThumb';
 
@@ -45,11 +68,20 @@ function draftOf(doc: BeneficiaryDocument): DocumentDraft {
   };
 }
 
-export function DocumentEditor({ file, actor, existing, presetTypeId, referenceAt, onDone }: DocumentEditorProps) {
+export function DocumentEditor({
+  file,
+  actor,
+  existing,
+  presetTypeId,
+  referenceAt,
+  onDone,
+}: DocumentEditorProps) {
   const { t, i18n } = useTranslation();
   const ar = i18n.language === 'ar';
   const { db, dataKey } = useServices();
-  const [draft, setDraft] = useState<DocumentDraft>(() => (existing ? draftOf(existing) : emptyDraft(presetTypeId ?? '')));
+  const [draft, setDraft] = useState<DocumentDraft>(() =>
+    existing ? draftOf(existing) : emptyDraft(presetTypeId ?? ''),
+  );
   const [scan, setScan] = useState<PendingScan | null>(null);
   const [fileProblem, setFileProblem] = useState<{ ar: string; en: string } | null>(null);
   const [problems, setProblems] = useState<FieldProblems>({});
@@ -61,7 +93,8 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
   const [previewUrl, setPreviewUrl] = useState<string | null>(null);
   useEffect(() => () => void (previewUrl && URL.revokeObjectURL(previewUrl)), [previewUrl]);
 
-  const msg = (p: { messageAr: string; messageEn: string } | undefined) => (p ? (ar ? p.messageAr : p.messageEn) : undefined);
+  const msg = (p: { messageAr: string; messageEn: string } | undefined) =>
+    p ? (ar ? p.messageAr : p.messageEn) : undefined;
 
   function update(patch: Partial<DocumentDraft>) {
     setDraft((d) => ({ ...d, ...patch }));
@@ -77,7 +110,11 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
     }
     setFileProblem(null);
     setScan({ bytes, mimeType: check.mimeType, name });
-    setPreviewUrl(isImageType(check.mimeType) ? URL.createObjectURL(new Blob([bytes], { type: check.mimeType })) : null);
+    setPreviewUrl(
+      isImageType(check.mimeType)
+        ? URL.createObjectURL(new Blob([bytes], { type: check.mimeType }))
+        : null,
+    );
   }
 
   async function acceptFile(f: File) {
@@ -106,20 +143,31 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
   } as BeneficiaryDocument;
   const issues = draft.typeId ? documentConsistencyChecks(file.beneficiary, liveDoc) : [];
   const expiryInput = interpretDateInput(draft.expiryText, draft.expiryCalendar);
-  const expiry = expiryInput.state === 'valid' ? expiryStatus({ expiryDate: expiryInput.date }, referenceAt) : null;
+  const expiry =
+    expiryInput.state === 'valid'
+      ? expiryStatus({ expiryDate: expiryInput.date }, referenceAt)
+      : null;
 
   async function save() {
     setSaving(true);
     setSaveError(null);
     try {
       const documentId = existing?.id ?? newRecordId();
-      const ctx = { beneficiary: file.beneficiary, request: file.request, userId: actor.userId, now: new Date(), newId: () => documentId };
+      const ctx = {
+        beneficiary: file.beneficiary,
+        request: file.request,
+        userId: actor.userId,
+        now: new Date(),
+        newId: () => documentId,
+      };
       const first = prepareDocument(draft, ctx, existing);
       if (!first.ok) {
         setProblems(first.problems);
         return;
       }
-      const stored = scan ? await storeScan(dataKey, documentId, scan.bytes, scan.mimeType) : undefined;
+      const stored = scan
+        ? await storeScan(dataKey, documentId, scan.bytes, scan.mimeType)
+        : undefined;
       const prepared = prepareDocument(draft, ctx, existing, stored);
       if (!prepared.ok) {
         setProblems(prepared.problems);
@@ -142,7 +190,10 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
     }
   }
 
-  const typeOptions = file.profile.documentTypes.map((d) => ({ value: d.id, label: ar ? d.labelAr : d.labelEn }));
+  const typeOptions = file.profile.documentTypes.map((d) => ({
+    value: d.id,
+    label: ar ? d.labelAr : d.labelEn,
+  }));
 
   return (
     <Card withBorder padding="md" data-testid="document-editor">
@@ -209,9 +260,15 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
         >
           <Stack gap="xs" align="center">
             <Text size="sm">{t('documents.dropHere')}</Text>
-            <Text size="xs" c="gray.7">{t('documents.fileLimits')}</Text>
+            <Text size="xs" c="gray.7">
+              {t('documents.fileLimits')}
+            </Text>
             <Group>
-              <Button variant="light" onClick={() => picker.current?.click()} data-testid="scan-pick">
+              <Button
+                variant="light"
+                onClick={() => picker.current?.click()}
+                data-testid="scan-pick"
+              >
                 {t('documents.pickFile')}
               </Button>
               <Button variant="light" onClick={() => setCameraOpen(true)} data-testid="scan-camera">
@@ -232,8 +289,19 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
             />
             {scan && (
               <Group gap="xs" data-testid="scan-pending">
-                {previewUrl && <img src={previewUrl} alt={t('documents.newScanPreview')} style={{ blockSize: 96, borderRadius: 4 }} />}
-                <Badge variant="light" color="blue">{t('documents.newScan', { name: scan.name, size: Math.ceil(scan.bytes.length / 1024) })}</Badge>
+                {previewUrl && (
+                  <img
+                    src={previewUrl}
+                    alt={t('documents.newScanPreview')}
+                    style={{ blockSize: 96, borderRadius: 4 }}
+                  />
+                )}
+                <Badge variant="light" color="blue">
+                  {t('documents.newScan', {
+                    name: scan.name,
+                    size: Math.ceil(scan.bytes.length / 1024),
+                  })}
+                </Badge>
               </Group>
             )}
             {!scan && existing?.attachment && <ScanThumb document={existing} />}
@@ -244,7 +312,11 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
             {ar ? fileProblem.ar : fileProblem.en}
           </Alert>
         )}
-        {problems.attachment && <Alert color="red" role="alert">{msg(problems.attachment)}</Alert>}
+        {problems.attachment && (
+          <Alert color="red" role="alert">
+            {msg(problems.attachment)}
+          </Alert>
+        )}
 
         {(issues.length !== 0 || expiry?.expired) && (
           <Stack gap="xs" data-testid="live-checks">
@@ -254,7 +326,12 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
               </Alert>
             )}
             {issues.map((i) => (
-              <Alert key={i.code} color={i.severity === 'mismatch' ? 'red' : 'yellow'} title={t(`documents.flag.${i.severity}`)} data-testid={`flag-${i.code}`}>
+              <Alert
+                key={i.code}
+                color={i.severity === 'mismatch' ? 'red' : 'yellow'}
+                title={t(`documents.flag.${i.severity}`)}
+                data-testid={`flag-${i.code}`}
+              >
                 {ar ? i.messageAr : i.messageEn}
               </Alert>
             ))}
@@ -274,7 +351,12 @@ export function DocumentEditor({ file, actor, existing, presetTypeId, referenceA
           </Button>
         </Group>
       </Stack>
-      {cameraOpen && <CameraDialog onClose={() => setCameraOpen(false)} onCapture={(bytes) => accept(bytes, t('documents.cameraPhotoName'))} />}
+      {cameraOpen && (
+        <CameraDialog
+          onClose={() => setCameraOpen(false)}
+          onCapture={(bytes) => accept(bytes, t('documents.cameraPhotoName'))}
+        />
+      )}
     </Card>
   );
 }

@@ -7,7 +7,11 @@
 import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { documentsOfRequest, requiredDocumentsChecklist, type ChecklistStatus } from '../../../../shared/casefile';
+import {
+  documentsOfRequest,
+  requiredDocumentsChecklist,
+  type ChecklistStatus,
+} from '../../../../shared/casefile';
 import { formatDualDate, saudiCivilDate } from '../../../../shared/dates';
 import type { StepPanelProps } from '../requests/contract';
 import { DocumentCard } from './DocumentCard';
@@ -31,19 +35,40 @@ export function DocumentsStep(props: StepPanelProps) {
   const locale = ar ? 'ar' : 'en';
   const [editing, setEditing] = useState<Editing>(null);
   // Expiry is judged on the submission day, or today while the request is not submitted yet.
-  const referenceAt = useMemo(() => expiryReferenceInstant(file.request, new Date()), [file.request]);
-  const docs = useMemo(() => documentsOfRequest(file.request, file.documents), [file.request, file.documents]);
-  const checklist = requiredDocumentsChecklist(file.profile, file.request.serviceId, docs, referenceAt);
-  const referenceDay = formatDualDate({ calendar: 'gregorian', ...saudiCivilDate(referenceAt) }, { locale });
-  const editingDoc = editing?.mode === 'edit' ? docs.find((d) => d.id === editing.documentId) : undefined;
+  const referenceAt = useMemo(
+    () => expiryReferenceInstant(file.request, new Date()),
+    [file.request],
+  );
+  const docs = useMemo(
+    () => documentsOfRequest(file.request, file.documents),
+    [file.request, file.documents],
+  );
+  const checklist = requiredDocumentsChecklist(
+    file.profile,
+    file.request.serviceId,
+    docs,
+    referenceAt,
+  );
+  const referenceDay = formatDualDate(
+    { calendar: 'gregorian', ...saudiCivilDate(referenceAt) },
+    { locale },
+  );
+  const editingDoc =
+    editing?.mode === 'edit' ? docs.find((d) => d.id === editing.documentId) : undefined;
 
   return (
     <Stack data-testid="documents-step">
       <Group justify="space-between" align="flex-end">
         <Text size="sm" c="gray.7" data-testid="reference-day">
-          {file.request.submittedAt ? t('documents.judgedAtSubmission', { date: referenceDay }) : t('documents.judgedToday', { date: referenceDay })}
+          {file.request.submittedAt
+            ? t('documents.judgedAtSubmission', { date: referenceDay })
+            : t('documents.judgedToday', { date: referenceDay })}
         </Text>
-        <Button onClick={() => setEditing({ mode: 'new' })} data-testid="document-add" disabled={editing !== null}>
+        <Button
+          onClick={() => setEditing({ mode: 'new' })}
+          data-testid="document-add"
+          disabled={editing !== null}
+        >
           {t('documents.add')}
         </Button>
       </Group>
@@ -57,11 +82,15 @@ export function DocumentsStep(props: StepPanelProps) {
           <Group justify="space-between" mb="xs">
             <Text fw={600}>{t('documents.checklistTitle')}</Text>
             <Badge color={checklist.complete ? 'green' : 'gray'} data-testid="checklist-complete">
-              {checklist.complete ? t('documents.checklistComplete') : t('documents.checklistIncomplete')}
+              {checklist.complete
+                ? t('documents.checklistComplete')
+                : t('documents.checklistIncomplete')}
             </Badge>
           </Group>
           {checklist.items.length === 0 ? (
-            <Text size="sm" c="gray.7">{t('documents.noneRequired')}</Text>
+            <Text size="sm" c="gray.7">
+              {t('documents.noneRequired')}
+            </Text>
           ) : (
             <Table verticalSpacing="xs" data-testid="checklist">
               <Table.Thead>
@@ -74,10 +103,19 @@ export function DocumentsStep(props: StepPanelProps) {
               </Table.Thead>
               <Table.Tbody>
                 {checklist.items.map((item) => (
-                  <Table.Tr key={item.documentTypeIds.join('|')} data-testid="checklist-item" data-status={item.status} data-types={item.documentTypeIds.join(' ')}>
+                  <Table.Tr
+                    key={item.documentTypeIds.join('|')}
+                    data-testid="checklist-item"
+                    data-status={item.status}
+                    data-types={item.documentTypeIds.join(' ')}
+                  >
                     <Table.Td>{ar ? item.labelAr : item.labelEn}</Table.Td>
                     <Table.Td>
-                      <Badge color={statusColors[item.status]} variant="light" styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}>
+                      <Badge
+                        color={statusColors[item.status]}
+                        variant="light"
+                        styles={{ root: { overflow: 'visible' }, label: { overflow: 'visible' } }}
+                      >
                         {t(`documents.checklist.${item.status}`)}
                       </Badge>
                     </Table.Td>
@@ -109,7 +147,12 @@ export function DocumentsStep(props: StepPanelProps) {
       )}
 
       {editing?.mode === 'new' && (
-        <DocumentEditor {...props} {...(editing.typeId ? { presetTypeId: editing.typeId } : {})} referenceAt={referenceAt} onDone={() => setEditing(null)} />
+        <DocumentEditor
+          {...props}
+          {...(editing.typeId ? { presetTypeId: editing.typeId } : {})}
+          referenceAt={referenceAt}
+          onDone={() => setEditing(null)}
+        />
       )}
 
       {docs.length === 0 && editing === null && (
@@ -119,9 +162,21 @@ export function DocumentsStep(props: StepPanelProps) {
       )}
       {docs.map((d) =>
         editingDoc?.id === d.id ? (
-          <DocumentEditor key={d.id} {...props} existing={d} referenceAt={referenceAt} onDone={() => setEditing(null)} />
+          <DocumentEditor
+            key={d.id}
+            {...props}
+            existing={d}
+            referenceAt={referenceAt}
+            onDone={() => setEditing(null)}
+          />
         ) : (
-          <DocumentCard key={d.id} {...props} document={d} referenceAt={referenceAt} onEdit={() => setEditing({ mode: 'edit', documentId: d.id })} />
+          <DocumentCard
+            key={d.id}
+            {...props}
+            document={d}
+            referenceAt={referenceAt}
+            onEdit={() => setEditing({ mode: 'edit', documentId: d.id })}
+          />
         ),
       )}
     </Stack>

@@ -68,7 +68,9 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
     };
   }, [bytes, mimeType]);
 
-  const size = bitmap ? rotatedSize({ width: bitmap.width, height: bitmap.height }, rotation) : null;
+  const size = bitmap
+    ? rotatedSize({ width: bitmap.width, height: bitmap.height }, rotation)
+    : null;
 
   useEffect(() => {
     const el = canvas.current;
@@ -77,7 +79,10 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
     el.height = size.height;
     const ctx = el.getContext('2d');
     if (!ctx) return;
-    const { tx, ty, radians } = rotationTransform({ width: bitmap.width, height: bitmap.height }, rotation);
+    const { tx, ty, radians } = rotationTransform(
+      { width: bitmap.width, height: bitmap.height },
+      rotation,
+    );
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.translate(tx, ty);
     ctx.rotate(radians);
@@ -142,7 +147,14 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
   const pct = (v: number, of: number) => `${(v / of) * 100}%`;
 
   return (
-    <Modal opened onClose={onClose} title={title} size="90%" centered closeButtonProps={{ 'aria-label': t('documents.close') }}>
+    <Modal
+      opened
+      onClose={onClose}
+      title={title}
+      size="90%"
+      centered
+      closeButtonProps={{ 'aria-label': t('documents.close') }}
+    >
       <Stack>
         {mimeType === 'application/pdf' && <Text>{t('documents.viewer.pdf')}</Text>}
         {failed && (
@@ -153,26 +165,52 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
         {bitmap && size && (
           <>
             <Group gap="xs">
-              <Button variant="default" onClick={() => rotate(-90)} data-testid="viewer-rotate-left">
+              <Button
+                variant="default"
+                onClick={() => rotate(-90)}
+                data-testid="viewer-rotate-left"
+              >
                 {t('documents.viewer.rotateLeft')}
               </Button>
-              <Button variant="default" onClick={() => rotate(90)} data-testid="viewer-rotate-right">
+              <Button
+                variant="default"
+                onClick={() => rotate(90)}
+                data-testid="viewer-rotate-right"
+              >
                 {t('documents.viewer.rotateRight')}
               </Button>
               <Button
                 variant={crop ? 'filled' : 'default'}
-                onClick={() => setCrop((c) => (c ? null : { x: Math.round(size.width * 0.1), y: Math.round(size.height * 0.1), width: Math.round(size.width * 0.8), height: Math.round(size.height * 0.8) }))}
+                onClick={() =>
+                  setCrop((c) =>
+                    c
+                      ? null
+                      : {
+                          x: Math.round(size.width * 0.1),
+                          y: Math.round(size.height * 0.1),
+                          width: Math.round(size.width * 0.8),
+                          height: Math.round(size.height * 0.8),
+                        },
+                  )
+                }
                 data-testid="viewer-crop"
                 aria-pressed={crop !== null}
               >
                 {crop ? t('documents.viewer.cancelCrop') : t('documents.viewer.crop')}
               </Button>
               <Text size="xs" c="gray.7" data-testid="viewer-size">
-                {t('documents.viewer.size', { width: crop?.width ?? size.width, height: crop?.height ?? size.height })}
+                {t('documents.viewer.size', {
+                  width: crop?.width ?? size.width,
+                  height: crop?.height ?? size.height,
+                })}
               </Text>
             </Group>
-            {crop && <Text size="xs" c="gray.7">{t('documents.viewer.cropHelp')}</Text>}
-            <div dir="ltr" style={{ position: 'relative', alignSelf: 'center', lineHeight: 0 }}>
+            {crop && (
+              <Text size="xs" c="gray.7">
+                {t('documents.viewer.cropHelp')}
+              </Text>
+            )}
+            <div dir="ltr" style={{ position: 'relative', alignSelf: 'center', lineHeight: 0, overflow: 'hidden' }}>
               <canvas
                 ref={canvas}
                 data-testid="viewer-canvas"
@@ -223,10 +261,10 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
                         background: '#fff',
                         border: '2px solid #1c7ed6',
                         borderRadius: 4,
-                        insetInlineStart: h.endsWith('w') ? -9 : undefined,
-                        insetInlineEnd: h.endsWith('e') ? -9 : undefined,
-                        insetBlockStart: h.startsWith('n') ? -9 : undefined,
-                        insetBlockEnd: h.startsWith('s') ? -9 : undefined,
+                        insetInlineStart: h.endsWith('w') ? -2 : undefined,
+                        insetInlineEnd: h.endsWith('e') ? -2 : undefined,
+                        insetBlockStart: h.startsWith('n') ? -2 : undefined,
+                        insetBlockEnd: h.startsWith('s') ? -2 : undefined,
                         cursor: h === 'nw' || h === 'se' ? 'nwse-resize' : 'nesw-resize',
                         touchAction: 'none',
                       }}
@@ -247,7 +285,12 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
             {t('documents.close')}
           </Button>
           {bitmap && (
-            <Button onClick={() => void save()} disabled={!changed} loading={saving} data-testid="viewer-save">
+            <Button
+              onClick={() => void save()}
+              disabled={!changed}
+              loading={saving}
+              data-testid="viewer-save"
+            >
               {t('documents.viewer.save')}
             </Button>
           )}

@@ -27,20 +27,25 @@ export function otherCalendarDate(date: CalendarDate): CalendarDate | null {
 }
 
 function formatIn(date: CalendarDate, locale: 'ar' | 'en'): string {
-  return date.calendar === 'hijri' ? formatHijriDate(date, { locale }) : formatGregorianDate(date, { locale });
+  return date.calendar === 'hijri'
+    ? formatHijriDate(date, { locale })
+    : formatGregorianDate(date, { locale });
 }
 
 /** Reads what was typed in a date field in the chosen calendar. */
 export function interpretDateInput(text: string, calendar: CalendarKind): DateInputState {
   if (text.trim() === '') return { state: 'empty' };
   const parsed = parseDateInput(text, calendar);
-  if (!parsed.ok) return { state: 'invalid', messageAr: parsed.messageAr, messageEn: parsed.messageEn };
+  if (!parsed.ok)
+    return { state: 'invalid', messageAr: parsed.messageAr, messageEn: parsed.messageEn };
   const other = otherCalendarDate(parsed.value);
   if (!other) {
     return {
       state: 'invalid',
-      messageAr: 'هذا التاريخ خارج نطاق التقويم المدعوم. تأكّد من السنة ومن التقويم (هجري أو ميلادي).',
-      messageEn: 'This date is outside the supported calendar range. Check the year and the calendar (Hijri or Gregorian).',
+      messageAr:
+        'هذا التاريخ خارج نطاق التقويم المدعوم. تأكّد من السنة ومن التقويم (هجري أو ميلادي).',
+      messageEn:
+        'This date is outside the supported calendar range. Check the year and the calendar (Hijri or Gregorian).',
     };
   }
   return {

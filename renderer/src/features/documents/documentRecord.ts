@@ -11,9 +11,18 @@ import {
   type BeneficiaryDocument,
   type SupportRequest,
 } from '../../../../shared/schema';
-import { calendarDateToDayNumber, isValidAtSubmission, saudiDayNumber, type CalendarKind } from '../../../../shared/dates';
+import {
+  calendarDateToDayNumber,
+  isValidAtSubmission,
+  saudiDayNumber,
+  type CalendarKind,
+} from '../../../../shared/dates';
 import { normalizeDigits } from '../../../../shared/identity/digits';
-import { documentConsistencyChecks, IDENTITY_DOCUMENT_TYPES, type ConsistencyIssue } from '../../../../shared/casefile';
+import {
+  documentConsistencyChecks,
+  IDENTITY_DOCUMENT_TYPES,
+  type ConsistencyIssue,
+} from '../../../../shared/casefile';
 import { interpretDateInput } from './dateInput';
 
 /** What the employee types about one document. */
@@ -51,7 +60,14 @@ export interface RecordContext {
 }
 
 export function emptyDraft(typeId: string): DocumentDraft {
-  return { typeId, number: '', issueText: '', issueCalendar: 'hijri', expiryText: '', expiryCalendar: 'hijri' };
+  return {
+    typeId,
+    number: '',
+    issueText: '',
+    issueCalendar: 'hijri',
+    expiryText: '',
+    expiryCalendar: 'hijri',
+  };
 }
 
 const englishFallback: Record<DocumentField, string> = {
@@ -81,17 +97,22 @@ export function prepareDocument(
   scan?: StoredScan,
 ): { ok: true; document: BeneficiaryDocument } | { ok: false; problems: FieldProblems } {
   const problems: FieldProblems = {};
-  if (!draft.typeId) problems.typeId = { messageAr: 'اختر نوع المستند.', messageEn: englishFallback.typeId };
+  if (!draft.typeId)
+    problems.typeId = { messageAr: 'اختر نوع المستند.', messageEn: englishFallback.typeId };
   const issue = interpretDateInput(draft.issueText, draft.issueCalendar);
   const expiry = interpretDateInput(draft.expiryText, draft.expiryCalendar);
-  if (issue.state === 'invalid') problems.issueDate = { messageAr: issue.messageAr, messageEn: issue.messageEn };
-  if (expiry.state === 'invalid') problems.expiryDate = { messageAr: expiry.messageAr, messageEn: expiry.messageEn };
+  if (issue.state === 'invalid')
+    problems.issueDate = { messageAr: issue.messageAr, messageEn: issue.messageEn };
+  if (expiry.state === 'invalid')
+    problems.expiryDate = { messageAr: expiry.messageAr, messageEn: expiry.messageEn };
   if (issue.state === 'valid') {
     const issueDay = calendarDateToDayNumber(issue.date);
     if (issueDay.ok && issueDay.value > saudiDayNumber(ctx.now)) {
       problems.issueDate = {
-        messageAr: 'تاريخ الإصدار في المستقبل. راجع التاريخ المكتوب على المستند وتأكّد من التقويم (هجري أو ميلادي).',
-        messageEn: 'The issue date is in the future. Check the date on the document and the calendar (Hijri or Gregorian).',
+        messageAr:
+          'تاريخ الإصدار في المستقبل. راجع التاريخ المكتوب على المستند وتأكّد من التقويم (هجري أو ميلادي).',
+        messageEn:
+          'The issue date is in the future. Check the date on the document and the calendar (Hijri or Gregorian).',
       };
     }
     if (expiry.state === 'valid') {
@@ -111,8 +132,10 @@ export function prepareDocument(
     existing !== undefined &&
     (existing.type !== draft.typeId ||
       (existing.number ?? '') !== number ||
-      JSON.stringify(existing.issueDate ?? null) !== JSON.stringify(issue.state === 'valid' ? issue.date : null) ||
-      JSON.stringify(existing.expiryDate ?? null) !== JSON.stringify(expiry.state === 'valid' ? expiry.date : null) ||
+      JSON.stringify(existing.issueDate ?? null) !==
+        JSON.stringify(issue.state === 'valid' ? issue.date : null) ||
+      JSON.stringify(existing.expiryDate ?? null) !==
+        JSON.stringify(expiry.state === 'valid' ? expiry.date : null) ||
       (scan !== undefined && scan.sha256 !== existing.attachment?.sha256));
   const candidate: Record<string, unknown> = {
     id: existing?.id ?? ctx.newId(),
@@ -148,7 +171,10 @@ export type VerificationDecision = 'verified' | 'rejected';
 export type VerificationMethod = 'original_seen' | 'certified_copy' | 'electronic_check';
 
 /** The instant expiry is judged at: the request's submission, or now before it is submitted. */
-export function expiryReferenceInstant(request: Pick<SupportRequest, 'submittedAt'>, now: Date): string {
+export function expiryReferenceInstant(
+  request: Pick<SupportRequest, 'submittedAt'>,
+  now: Date,
+): string {
   return request.submittedAt ?? now.toISOString();
 }
 
@@ -156,7 +182,10 @@ export function expiryReferenceInstant(request: Pick<SupportRequest, 'submittedA
 export function expiryStatus(
   document: Pick<BeneficiaryDocument, 'expiryDate'>,
   at: string,
-): { expired: true; messageAr: string; messageEn: string } | { expired: false; daysRemaining: number } | null {
+):
+  | { expired: true; messageAr: string; messageEn: string }
+  | { expired: false; daysRemaining: number }
+  | null {
   if (!document.expiryDate) return null;
   const check = isValidAtSubmission(document.expiryDate, at);
   if (check.ok) return { expired: false, daysRemaining: check.value.daysRemaining };
@@ -180,7 +209,9 @@ export function recordVerification(
   decision: VerificationDecision,
   input: { method: VerificationMethod; note: string },
   ctx: { userId: string; now: Date; referenceAt: string },
-): { ok: true; document: BeneficiaryDocument } | { ok: false; messageAr: string; messageEn: string } {
+):
+  | { ok: true; document: BeneficiaryDocument }
+  | { ok: false; messageAr: string; messageEn: string } {
   const note = input.note.trim();
   if (decision === 'rejected' && !note) {
     return {
@@ -193,8 +224,10 @@ export function recordVerification(
     if (IDENTITY_DOCUMENT_TYPES[document.type] && !document.number) {
       return {
         ok: false,
-        messageAr: 'اكتب رقم الهوية أو الإقامة كما في البطاقة (زر «تعديل») ليقارنه التطبيق برقم المستفيد، ثم اعتمد المطابقة.',
-        messageEn: "Enter the ID or iqama number as on the card (the Edit button) so the app can compare it with the beneficiary's number, then verify.",
+        messageAr:
+          'اكتب رقم الهوية أو الإقامة كما في البطاقة (زر «تعديل») ليقارنه التطبيق برقم المستفيد، ثم اعتمد المطابقة.',
+        messageEn:
+          "Enter the ID or iqama number as on the card (the Edit button) so the app can compare it with the beneficiary's number, then verify.",
       };
     }
     const blocking = blockingIssues(documentConsistencyChecks(beneficiary, document));

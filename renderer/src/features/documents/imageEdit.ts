@@ -2,14 +2,26 @@
  * Browser-side image work for scans: decoding, rotating by quarter turns and cropping on a
  * canvas (geometry from imageGeometry.ts), and grabbing a frame from the camera.
  */
-import { rotatedSize, rotationTransform, type CropRect, type QuarterTurn, type Size } from './imageGeometry';
+import {
+  rotatedSize,
+  rotationTransform,
+  type CropRect,
+  type QuarterTurn,
+  type Size,
+} from './imageGeometry';
 import type { ScanMimeType } from './scanFile';
 
-export async function decodeImage(bytes: Uint8Array<ArrayBuffer>, mimeType: ScanMimeType): Promise<ImageBitmap> {
+export async function decodeImage(
+  bytes: Uint8Array<ArrayBuffer>,
+  mimeType: ScanMimeType,
+): Promise<ImageBitmap> {
   return createImageBitmap(new Blob([bytes], { type: mimeType }));
 }
 
-function canvasToBytes(canvas: HTMLCanvasElement, type: 'image/png' | 'image/jpeg' | 'image/webp'): Promise<{ bytes: Uint8Array<ArrayBuffer>; mimeType: ScanMimeType }> {
+function canvasToBytes(
+  canvas: HTMLCanvasElement,
+  type: 'image/png' | 'image/jpeg' | 'image/webp',
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; mimeType: ScanMimeType }> {
   return new Promise((resolve, reject) => {
     canvas.toBlob(
       (blob) => {
@@ -18,8 +30,11 @@ function canvasToBytes(canvas: HTMLCanvasElement, type: 'image/png' | 'image/jpe
           return;
         }
         // Some browsers fall back to PNG for a type they cannot encode: record what was produced.
-        const produced = blob.type === 'image/jpeg' || blob.type === 'image/webp' ? blob.type : 'image/png';
-        void blob.arrayBuffer().then((buffer) => resolve({ bytes: new Uint8Array(buffer), mimeType: produced }), reject);
+        const produced =
+          blob.type === 'image/jpeg' || blob.type === 'image/webp' ? blob.type : 'image/png';
+        void blob
+          .arrayBuffer()
+          .then((buffer) => resolve({ bytes: new Uint8Array(buffer), mimeType: produced }), reject);
       },
       type,
       type === 'image/png' ? undefined : 0.92,
@@ -55,7 +70,9 @@ export async function renderEdited(
 }
 
 /** The current camera frame as a JPEG. */
-export function captureFrame(video: HTMLVideoElement): Promise<{ bytes: Uint8Array<ArrayBuffer>; mimeType: ScanMimeType }> {
+export function captureFrame(
+  video: HTMLVideoElement,
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; mimeType: ScanMimeType }> {
   const canvas = document.createElement('canvas');
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
@@ -70,9 +87,16 @@ export type CameraProblem = 'denied' | 'no_camera' | 'busy' | 'unsupported' | 'f
 /** Classifies a getUserMedia failure so the message says what to do next. */
 export function cameraProblemOf(err: unknown): CameraProblem {
   const name = err instanceof DOMException || err instanceof Error ? err.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') return 'denied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'DevicesNotFoundError') return 'no_camera';
-  if (name === 'NotReadableError' || name === 'TrackStartError' || name === 'AbortError') return 'busy';
+  if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError')
+    return 'denied';
+  if (
+    name === 'NotFoundError' ||
+    name === 'OverconstrainedError' ||
+    name === 'DevicesNotFoundError'
+  )
+    return 'no_camera';
+  if (name === 'NotReadableError' || name === 'TrackStartError' || name === 'AbortError')
+    return 'busy';
   if (name === 'TypeError') return 'unsupported';
   return 'failed';
 }

@@ -8,7 +8,7 @@ export type QuarterTurn = 0 | 90 | 180 | 270;
 /** Rotation after turning `by` degrees (a multiple of 90, either direction). */
 export function turn(current: QuarterTurn, by: number): QuarterTurn {
   const quarters = Math.round(by / 90);
-  return ((((current / 90 + quarters) % 4) + 4) % 4 * 90) as QuarterTurn;
+  return (((((current / 90 + quarters) % 4) + 4) % 4) * 90) as QuarterTurn;
 }
 
 export interface Size {
@@ -53,7 +53,14 @@ export function clampCrop(rect: CropRect, bounds: Size, min = MIN_CROP): CropRec
  * edges without changing its size); a corner moves only its two edges and never crosses the
  * opposite corner (the rectangle keeps at least `min` pixels).
  */
-export function dragCrop(start: CropRect, handle: CropHandle, dx: number, dy: number, bounds: Size, min = MIN_CROP): CropRect {
+export function dragCrop(
+  start: CropRect,
+  handle: CropHandle,
+  dx: number,
+  dy: number,
+  bounds: Size,
+  min = MIN_CROP,
+): CropRect {
   if (handle === 'move') {
     const x = Math.min(Math.max(start.x + dx, 0), bounds.width - start.width);
     const y = Math.min(Math.max(start.y + dy, 0), bounds.height - start.height);
@@ -64,32 +71,50 @@ export function dragCrop(start: CropRect, handle: CropHandle, dx: number, dy: nu
   let right = start.x + start.width;
   let bottom = start.y + start.height;
   if (handle === 'nw' || handle === 'sw') left = Math.min(Math.max(left + dx, 0), right - min);
-  if (handle === 'ne' || handle === 'se') right = Math.max(Math.min(right + dx, bounds.width), left + min);
+  if (handle === 'ne' || handle === 'se')
+    right = Math.max(Math.min(right + dx, bounds.width), left + min);
   if (handle === 'nw' || handle === 'ne') top = Math.min(Math.max(top + dy, 0), bottom - min);
-  if (handle === 'sw' || handle === 'se') bottom = Math.max(Math.min(bottom + dy, bounds.height), top + min);
+  if (handle === 'sw' || handle === 'se')
+    bottom = Math.max(Math.min(bottom + dy, bounds.height), top + min);
   return clampCrop({ x: left, y: top, width: right - left, height: bottom - top }, bounds, min);
 }
 
 /** Moves a rectangle by a keyboard step (arrow keys), kept inside the image. */
-export function nudgeCrop(rect: CropRect, handle: CropHandle, dx: number, dy: number, bounds: Size): CropRect {
+export function nudgeCrop(
+  rect: CropRect,
+  handle: CropHandle,
+  dx: number,
+  dy: number,
+  bounds: Size,
+): CropRect {
   return dragCrop(rect, handle, dx, dy, bounds);
 }
 
 /** Scales a crop rectangle between display pixels and image pixels. */
 export function scaleCrop(rect: CropRect, factor: number): CropRect {
-  return { x: rect.x * factor, y: rect.y * factor, width: rect.width * factor, height: rect.height * factor };
+  return {
+    x: rect.x * factor,
+    y: rect.y * factor,
+    width: rect.width * factor,
+    height: rect.height * factor,
+  };
 }
 
 /** Whether the crop covers the whole image (nothing to cut). */
 export function isFullCrop(rect: CropRect, bounds: Size): boolean {
-  return rect.x === 0 && rect.y === 0 && rect.width === bounds.width && rect.height === bounds.height;
+  return (
+    rect.x === 0 && rect.y === 0 && rect.width === bounds.width && rect.height === bounds.height
+  );
 }
 
 /**
  * The canvas transform that draws the source image rotated by `rotation`: translate to (tx, ty),
  * then rotate. Drawing the source at (0, 0) afterwards fills a canvas of `rotatedSize`.
  */
-export function rotationTransform(source: Size, rotation: QuarterTurn): { tx: number; ty: number; radians: number } {
+export function rotationTransform(
+  source: Size,
+  rotation: QuarterTurn,
+): { tx: number; ty: number; radians: number } {
   switch (rotation) {
     case 0:
       return { tx: 0, ty: 0, radians: 0 };
@@ -106,7 +131,12 @@ export function rotationTransform(source: Size, rotation: QuarterTurn): { tx: nu
  * Where a source pixel (x, y) lands after the rotation (the centre of the pixel), e.g. for
  * checking that the canvas output is the rotated image.
  */
-export function rotatePoint(source: Size, rotation: QuarterTurn, x: number, y: number): { x: number; y: number } {
+export function rotatePoint(
+  source: Size,
+  rotation: QuarterTurn,
+  x: number,
+  y: number,
+): { x: number; y: number } {
   switch (rotation) {
     case 0:
       return { x, y };

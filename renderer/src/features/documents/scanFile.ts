@@ -9,10 +9,16 @@ export const MAX_SCAN_BYTES = 10 * 1024 * 1024;
 
 export type ScanMimeType = 'image/png' | 'image/jpeg' | 'image/webp' | 'application/pdf';
 
-export const ACCEPTED_SCAN_TYPES: readonly ScanMimeType[] = ['image/png', 'image/jpeg', 'image/webp', 'application/pdf'];
+export const ACCEPTED_SCAN_TYPES: readonly ScanMimeType[] = [
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'application/pdf',
+];
 
 /** What the file picker offers (the bytes are still checked after picking). */
-export const SCAN_ACCEPT_ATTRIBUTE = '.png,.jpg,.jpeg,.webp,.pdf,image/png,image/jpeg,image/webp,application/pdf';
+export const SCAN_ACCEPT_ATTRIBUTE =
+  '.png,.jpg,.jpeg,.webp,.pdf,image/png,image/jpeg,image/webp,application/pdf';
 
 function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0): boolean {
   if (bytes.length < offset + signature.length) return false;
@@ -24,7 +30,8 @@ export function sniffScanType(bytes: Uint8Array): ScanMimeType | null {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
   // RIFF....WEBP
-  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return 'image/webp';
+  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8))
+    return 'image/webp';
   // %PDF- (some generators put a few bytes before it; the PDF spec allows up to 1024)
   const head = bytes.subarray(0, Math.min(bytes.length, 1024));
   for (let i = 0; i + 5 <= head.length; i++) {

@@ -23,7 +23,10 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
-async function run<T>(mode: IDBTransactionMode, action: (s: IDBObjectStore) => IDBRequest): Promise<T> {
+async function run<T>(
+  mode: IDBTransactionMode,
+  action: (s: IDBObjectStore) => IDBRequest,
+): Promise<T> {
   const db = await open();
   return new Promise<T>((resolve, reject) => {
     const tx = db.transaction(STORE, mode);
@@ -44,7 +47,12 @@ function associatedData(documentId: string, attachmentId: string): string {
 }
 
 /** Seals and stores a scan of document `documentId`; returns what the record keeps about it. */
-export async function storeScan(dataKey: DataKey, documentId: string, bytes: Uint8Array<ArrayBuffer>, mimeType: ScanMimeType): Promise<StoredScan> {
+export async function storeScan(
+  dataKey: DataKey,
+  documentId: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  mimeType: ScanMimeType,
+): Promise<StoredScan> {
   const sha256 = await sha256Hex(bytes);
   const attachmentId = `scan-${sha256.slice(0, 16)}-${Date.now().toString(36)}`;
   const sealed = await sealBytes(dataKey, bytes, associatedData(documentId, attachmentId));
@@ -53,7 +61,11 @@ export async function storeScan(dataKey: DataKey, documentId: string, bytes: Uin
 }
 
 /** The scan's bytes, or null when it is not on this laptop (taken on another device) or was altered. */
-export async function readScan(dataKey: DataKey, documentId: string, attachmentId: string): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function readScan(
+  dataKey: DataKey,
+  documentId: string,
+  attachmentId: string,
+): Promise<Uint8Array<ArrayBuffer> | null> {
   const sealed = await run<unknown>('readonly', (s) => s.get(`${documentId}/${attachmentId}`));
   if (!(sealed instanceof Uint8Array)) return null;
   return openSealedBytes(dataKey, new Uint8Array(sealed), associatedData(documentId, attachmentId));

@@ -12,7 +12,10 @@ export type ScanView =
   | { state: 'missing' }
   | { state: 'ready'; url: string; bytes: Uint8Array<ArrayBuffer>; mimeType: ScanType };
 
-export function useScanUrl(documentId: string, attachment: BeneficiaryDocument['attachment']): ScanView {
+export function useScanUrl(
+  documentId: string,
+  attachment: BeneficiaryDocument['attachment'],
+): ScanView {
   const { dataKey } = useServices();
   const attachmentId = attachment?.attachmentId;
   const mimeType = attachment?.mimeType;

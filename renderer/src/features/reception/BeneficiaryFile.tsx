@@ -54,7 +54,7 @@ function Detail({ label, value, ltr }: { label: string; value: string | undefine
   const { t } = useTranslation();
   return (
     <div>
-      <Text size="xs" c="dimmed">
+      <Text size="xs" c="gray.7">
         {label}
       </Text>
       <Text>{value ? ltr ? <span dir="ltr">{value}</span> : value : t('reception.notRecorded')}</Text>
@@ -105,11 +105,11 @@ function ContactLogPanel({ beneficiary }: { beneficiary: Beneficiary }) {
         const fromIssues: Record<string, string> = {};
         for (const i of result.issues) fromIssues[i.path.startsWith('referral') ? 'referralNote' : i.path] = i.message;
         setProblems(fromIssues);
-        notifications.show({ color: 'red', title: t('reception.saveFailedTitle'), message: ar ? result.messageAr : result.messageEn, autoClose: false });
+        notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') }, color: 'red', title: t('reception.saveFailedTitle'), message: ar ? result.messageAr : result.messageEn, autoClose: false });
         return;
       }
       setForm({ ...empty, channelId: form.channelId });
-      notifications.show({ color: 'teal', title: t('reception.contact.savedTitle'), message: t('reception.contact.savedBody') });
+      notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') }, color: 'teal', title: t('reception.contact.savedTitle'), message: t('reception.contact.savedBody') });
     } finally {
       setSaving(false);
     }
@@ -210,7 +210,7 @@ function ContactLogPanel({ beneficiary }: { beneficiary: Beneficiary }) {
             <Loader size="sm" aria-label={t('reception.loading')} />
           </Center>
         ) : logs.length === 0 ? (
-          <Text c="dimmed" data-testid="contact-empty">
+          <Text c="gray.7" data-testid="contact-empty">
             {t('reception.contact.empty')}
           </Text>
         ) : (
@@ -224,7 +224,7 @@ function ContactLogPanel({ beneficiary }: { beneficiary: Beneficiary }) {
                   <Group gap="xs">
                     <Badge variant="light">{channelLabel(log.channelId)}</Badge>
                     <Text size="sm">{t(`reception.contact.directions.${log.direction}`)}</Text>
-                    <Text size="sm" c="dimmed">
+                    <Text size="sm" c="gray.7">
                       {t(`reception.contact.subjects.${log.subject}`)}
                     </Text>
                   </Group>
@@ -237,7 +237,7 @@ function ContactLogPanel({ beneficiary }: { beneficiary: Beneficiary }) {
                     {log.referral.note ? ` — ${log.referral.note}` : ''}
                   </Text>
                 )}
-                <Text size="xs" c="dimmed">
+                <Text size="xs" c="gray.7">
                   {dateTime.format(new Date(log.at))}
                 </Text>
               </Timeline.Item>
@@ -271,7 +271,7 @@ function RequestsOfBeneficiary({ beneficiary }: { beneficiary: Beneficiary }) {
             <Loader size="sm" aria-label={t('reception.loading')} />
           </Center>
         ) : requests.length === 0 ? (
-          <Text c="dimmed" data-testid="beneficiary-requests-empty">
+          <Text c="gray.7" data-testid="beneficiary-requests-empty">
             {t('reception.file.noRequests')}
           </Text>
         ) : (
@@ -365,7 +365,7 @@ export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }
                 </SimpleGrid>
                 <Title order={4}>{t('reception.household.title')}</Title>
                 {(b.household ?? []).length === 0 ? (
-                  <Text c="dimmed" size="sm">
+                  <Text c="gray.7" size="sm">
                     {t('reception.household.none')}
                   </Text>
                 ) : (

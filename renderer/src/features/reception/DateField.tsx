@@ -50,7 +50,7 @@ export function DateField({ name, label, value, calendar, onChange, error, testI
         />
       </Group>
       {equivalent && (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="gray.7">
           {equivalent}
         </Text>
       )}

@@ -80,7 +80,7 @@ function ReceptionHome() {
     <Stack gap="lg">
       <div>
         <Title order={2}>{t('reception.title')}</Title>
-        <Text c="dimmed">{t('reception.subtitle')}</Text>
+        <Text c="gray.7">{t('reception.subtitle')}</Text>
       </div>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, xl: 7 }}>
@@ -91,7 +91,7 @@ function ReceptionHome() {
                   {t('reception.listTitle')}
                 </Title>
                 {rows && rows.length > 0 && (
-                  <Text c="dimmed" data-testid="beneficiary-count">
+                  <Text c="gray.7" data-testid="beneficiary-count">
                     {t('reception.count', { count: rows.length })}
                   </Text>
                 )}
@@ -119,26 +119,26 @@ function ReceptionHome() {
                   <Text fw={700} size="lg">
                     {t('reception.emptyTitle')}
                   </Text>
-                  <Text c="dimmed" maw={420}>
+                  <Text c="gray.7" maw={420}>
                     {t('reception.emptyBody')}
                   </Text>
                 </Stack>
               ) : searching && shown.length === 0 ? (
                 <Stack align="center" gap="xs" className="sila-empty-state" data-testid="search-empty">
                   <Text fw={700}>{t('reception.noMatchTitle')}</Text>
-                  <Text c="dimmed" maw={420}>
+                  <Text c="gray.7" maw={420}>
                     {t('reception.noMatchBody')}
                   </Text>
                 </Stack>
               ) : (
                 <>
                   {searching && (
-                    <Text size="sm" c="dimmed" data-testid="search-count" aria-live="polite">
+                    <Text size="sm" c="gray.7" data-testid="search-count" aria-live="polite">
                       {t('reception.matches', { count: shown.length })}
                     </Text>
                   )}
                   {!searching && RECENT_LIMIT < rows.length && (
-                    <Text size="sm" c="dimmed">
+                    <Text size="sm" c="gray.7">
                       {t('reception.recentOnly', { count: RECENT_LIMIT })}
                     </Text>
                   )}

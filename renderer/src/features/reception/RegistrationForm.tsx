@@ -123,17 +123,17 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
         const fromIssues: FormProblems = {};
         for (const issue of saved.issues) fromIssues[issue.path.split('.')[0] === 'fullName' ? 'first' : issue.path] = { messageAr: issue.message };
         setProblems(fromIssues);
-        notifications.show({ color: 'red', title: t('reception.saveFailedTitle'), message: ar ? saved.messageAr : saved.messageEn, autoClose: false });
+        notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') }, color: 'red', title: t('reception.saveFailedTitle'), message: ar ? saved.messageAr : saved.messageEn, autoClose: false });
         return;
       }
       if (result.idDocument) {
         const doc = await save(db, actor, 'documents', result.idDocument);
-        if (!doc.ok) notifications.show({ color: 'orange', title: t('reception.idDocumentNotSaved'), message: ar ? doc.messageAr : doc.messageEn, autoClose: false });
+        if (!doc.ok) notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') }, color: 'orange', title: t('reception.idDocumentNotSaved'), message: ar ? doc.messageAr : doc.messageEn, autoClose: false });
       }
       setForm(emptyBeneficiaryForm);
       setProblems({});
       setDifferentPerson(false);
-      notifications.show({
+      notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') },
         color: 'teal',
         title: t('reception.savedTitle'),
         message: (
@@ -271,7 +271,7 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
             </Button>
           </Group>
           {form.household.length === 0 && (
-            <Text size="sm" c="dimmed">
+            <Text size="sm" c="gray.7">
               {t('reception.household.empty')}
             </Text>
           )}

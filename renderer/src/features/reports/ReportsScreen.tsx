@@ -7,7 +7,7 @@
 import { useMemo, useState } from 'react';
 import '@mantine/charts/styles.css';
 import { BarChart, LineChart } from '@mantine/charts';
-import { Alert, Button, Center, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Box, Button, Center, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useServices } from '../../services';
 import { useActiveProfile } from '../../state/profile';
@@ -73,7 +73,7 @@ function DataTable({ table, onCsv }: { table: ReportTable; onCsv(): void }) {
           {t('reports.emptyTable')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={360}>
+        <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-labelledby={`report-${table.id}-title`}>
           <Table striped withTableBorder verticalSpacing={4} aria-labelledby={`report-${table.id}-title`} data-testid={`table-${table.id}`}>
             <Table.Thead>
               <Table.Tr>
@@ -94,7 +94,7 @@ function DataTable({ table, onCsv }: { table: ReportTable; onCsv(): void }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </Box>
       )}
     </Stack>
   );
@@ -225,7 +225,7 @@ export function ReportsScreen() {
             <Paper key={id} withBorder radius="md" p="md" component="section" aria-labelledby={`report-${id}-title`}>
               <Stack>
                 {rows.length > 0 && (
-                  <div aria-hidden="true" data-testid={`chart-${id}`}>
+                  <div aria-hidden="true" dir="ltr" data-testid={`chart-${id}`}>
                     <BarChart
                       h={Math.max(140, rows.length * 34 + 40)}
                       data={rows.map((r) => ({ label: en ? r.labelEn : r.labelAr, count: r.count }))}
@@ -235,6 +235,7 @@ export function ReportsScreen() {
                       yAxisProps={{ width: 150, orientation: en ? 'left' : 'right' }}
                       xAxisProps={{ reversed: !en, allowDecimals: false }}
                       withTooltip={false}
+                      barChartProps={{ accessibilityLayer: false }}
                       gridAxis="x"
                     />
                   </div>
@@ -248,7 +249,7 @@ export function ReportsScreen() {
       <Paper withBorder radius="md" p="md" component="section" aria-labelledby="report-satisfaction-title">
         <Stack>
           {report.satisfaction.length > 0 && (
-            <div aria-hidden="true" data-testid="chart-satisfaction">
+            <div aria-hidden="true" dir="ltr" data-testid="chart-satisfaction">
               <LineChart
                 h={220}
                 data={report.satisfaction.map((b) => ({ month: en ? b.labelEn : b.labelAr, averageScore: b.averageScore }))}
@@ -257,6 +258,7 @@ export function ReportsScreen() {
                 yAxisProps={{ domain: [1, 5], orientation: en ? 'left' : 'right' }}
                 xAxisProps={{ reversed: !en }}
                 withTooltip={false}
+                lineChartProps={{ accessibilityLayer: false }}
               />
             </div>
           )}

@@ -15,14 +15,14 @@ export function CommitteeView({ file }: StepPanelProps) {
         <Paper withBorder radius="md" p="md">
           <Group gap="lg">
             <div>
-              <Text size="xs" c="dimmed">
+              <Text size="xs" c="gray.7">
                 {t('requests.committee.submittedAt')}
               </Text>
               <Text>{date.format(new Date(request.submittedAt))}</Text>
             </div>
             {request.earliestReplyDate && (
               <div>
-                <Text size="xs" c="dimmed">
+                <Text size="xs" c="gray.7">
                   {t('requests.committee.earliestReply')}
                 </Text>
                 <Text dir="ltr">{request.earliestReplyDate}</Text>
@@ -32,7 +32,7 @@ export function CommitteeView({ file }: StepPanelProps) {
         </Paper>
       )}
       {sorted.length === 0 ? (
-        <Text c="dimmed" data-testid="committee-none">
+        <Text c="gray.7" data-testid="committee-none">
           {request.state === 'submitted_to_committee' ? t('requests.committee.waiting') : t('requests.committee.none')}
         </Text>
       ) : (
@@ -42,7 +42,7 @@ export function CommitteeView({ file }: StepPanelProps) {
               <Group gap="xs">
                 <Title order={4}>{t('requests.committee.decision')}</Title>
                 <Badge color={d.decision === 'accepted' ? 'teal' : d.decision === 'rejected' ? 'red' : 'yellow'}>{t(`requests.committee.kinds.${d.decision}`)}</Badge>
-                <Text size="sm" c="dimmed">
+                <Text size="sm" c="gray.7">
                   {date.format(new Date(d.decidedAt))}
                 </Text>
               </Group>

@@ -37,7 +37,7 @@ export function EligibilityView({ assessment }: { assessment: EligibilityAssessm
           </Alert>
         ))}
         {result.noStatedConditions ? (
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             {t('requests.eligibility.noConditions')}
           </Text>
         ) : (
@@ -53,7 +53,7 @@ export function EligibilityView({ assessment }: { assessment: EligibilityAssessm
                       {ar ? c.labelAr : c.labelEn}
                       {c.postService && ` (${t('requests.eligibility.postService')})`}
                     </Text>
-                    <Text size="sm" c="dimmed">
+                    <Text size="sm" c="gray.7">
                       {ar ? c.explanationAr : c.explanationEn}
                     </Text>
                   </div>
@@ -77,7 +77,7 @@ export function ChecklistView({ checklist }: { checklist: RequiredDocumentsCheck
           {t('requests.checklist.title')}
         </Title>
         {checklist.items.length === 0 ? (
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             {t('requests.checklist.none')}
           </Text>
         ) : (
@@ -92,7 +92,7 @@ export function ChecklistView({ checklist }: { checklist: RequiredDocumentsCheck
                     <Text size="sm" fw={600}>
                       {ar ? item.labelAr : item.labelEn}
                     </Text>
-                    <Text size="sm" c="dimmed">
+                    <Text size="sm" c="gray.7">
                       {ar ? item.reasonAr : item.reasonEn}
                     </Text>
                   </div>

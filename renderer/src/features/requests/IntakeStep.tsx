@@ -39,7 +39,7 @@ export function IntakeStep({ file, actor }: StepPanelProps) {
         setError(ar ? outcome.messageAr : outcome.messageEn);
         return;
       }
-      notifications.show({ color: 'teal', title: t('requests.intake.begunTitle'), message: t('requests.intake.begunBody') });
+      notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'teal', title: t('requests.intake.begunTitle'), message: t('requests.intake.begunBody') });
       navigate('requests', request.id, 'interview');
     } finally {
       setBusy(false);
@@ -53,13 +53,13 @@ export function IntakeStep({ file, actor }: StepPanelProps) {
           <Title order={4}>{t('requests.intake.title')}</Title>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <div>
-              <Text size="xs" c="dimmed">
+              <Text size="xs" c="gray.7">
                 {t('requests.intake.service')}
               </Text>
               <Text>{service ? (ar ? service.nameAr : service.nameEn) : request.serviceId}</Text>
             </div>
             <div>
-              <Text size="xs" c="dimmed">
+              <Text size="xs" c="gray.7">
                 {t('requests.intake.channel')}
               </Text>
               <Badge variant="light" data-testid="request-channel-recorded" data-channel={request.channelId}>
@@ -67,7 +67,7 @@ export function IntakeStep({ file, actor }: StepPanelProps) {
               </Badge>
             </div>
             <div>
-              <Text size="xs" c="dimmed">
+              <Text size="xs" c="gray.7">
                 {t('requests.intake.receivedAt')}
               </Text>
               <Text>{date.format(new Date(request.createdAt))}</Text>
@@ -75,7 +75,7 @@ export function IntakeStep({ file, actor }: StepPanelProps) {
           </SimpleGrid>
           {request.summary && (
             <div>
-              <Text size="xs" c="dimmed">
+              <Text size="xs" c="gray.7">
                 {t('requests.intake.summary')}
               </Text>
               <Text style={{ whiteSpace: 'pre-wrap' }}>{request.summary}</Text>

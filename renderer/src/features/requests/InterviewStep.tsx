@@ -80,7 +80,7 @@ function CompletedInterview({ interview }: { interview: Interview }) {
         <Badge variant="light" color={interview.result === 'passed' ? 'teal' : interview.result === 'not_passed' ? 'red' : 'gray'}>
           {t(`requests.interview.results.${interview.result}`)}
         </Badge>
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {dateTime.format(new Date(interview.conductedAt))}
         </Text>
       </Group>
@@ -138,7 +138,7 @@ function ReferralPanel({ file, actor }: StepPanelProps) {
       });
       setReason('');
       setError(null);
-      notifications.show({ color: 'teal', title: t('requests.referral.referredTitle'), message: t('requests.referral.referredBody') });
+      notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'teal', title: t('requests.referral.referredTitle'), message: t('requests.referral.referredBody') });
     } finally {
       setBusy(false);
     }
@@ -154,7 +154,7 @@ function ReferralPanel({ file, actor }: StepPanelProps) {
       }
       setReturnNote('');
       setError(null);
-      notifications.show({ color: 'teal', title: t('requests.referral.returnedTitle'), message: t('requests.referral.returnedBody') });
+      notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'teal', title: t('requests.referral.returnedTitle'), message: t('requests.referral.returnedBody') });
     } finally {
       setBusy(false);
     }
@@ -176,7 +176,7 @@ function ReferralPanel({ file, actor }: StepPanelProps) {
               </Group>
             </>
           ) : (
-            <Text size="sm" c="dimmed" data-testid="waiting-for-researcher">
+            <Text size="sm" c="gray.7" data-testid="waiting-for-researcher">
               {t('requests.referral.waiting')}
             </Text>
           )}
@@ -194,7 +194,7 @@ function ReferralPanel({ file, actor }: StepPanelProps) {
     <Paper withBorder radius="md" p="md" data-testid="referral-form">
       <Stack gap="sm">
         <Title order={4}>{t('requests.referral.title')}</Title>
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {t('requests.referral.hint')}
         </Text>
         <Textarea
@@ -328,13 +328,13 @@ export function InterviewStep({ file, actor }: StepPanelProps) {
       }, draftDoc);
       const result = await save<Interview>(db, actor, 'interviews', record, { summary: 'interview completed' });
       if (!result.ok) {
-        notifications.show({ color: 'red', title: t('requests.saveFailedTitle'), message: ar ? result.messageAr : result.messageEn, autoClose: false });
+        notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'red', title: t('requests.saveFailedTitle'), message: ar ? result.messageAr : result.messageEn, autoClose: false });
         return;
       }
       setDraftId(null);
       setSaved({ input: emptyInterviewInput, at: null });
       setInput(emptyInterviewInput);
-      notifications.show({ color: 'teal', title: t('requests.interview.completedTitle'), message: t('requests.interview.completedBody') });
+      notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'teal', title: t('requests.interview.completedTitle'), message: t('requests.interview.completedBody') });
     } finally {
       setCompleting(false);
     }
@@ -441,7 +441,7 @@ export function InterviewStep({ file, actor }: StepPanelProps) {
         </Paper>
       )}
       {!editable && completed.length === 0 && (
-        <Text c="dimmed" data-testid="interview-closed">
+        <Text c="gray.7" data-testid="interview-closed">
           {t('requests.interview.notEditable')}
         </Text>
       )}

@@ -96,7 +96,7 @@ export function NewRequestPage({ beneficiaryId }: { beneficiaryId: string | null
         const fromIssues: Record<string, string> = {};
         for (const i of saved.issues) fromIssues[i.path] = i.message;
         setProblems(fromIssues);
-        notifications.show({ color: 'red', title: t('requests.saveFailedTitle'), message: ar ? saved.messageAr : saved.messageEn, autoClose: false });
+        notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'red', title: t('requests.saveFailedTitle'), message: ar ? saved.messageAr : saved.messageEn, autoClose: false });
         return;
       }
       // Reception records the channel of every contact: this one opened a request.
@@ -112,8 +112,8 @@ export function NewRequestPage({ beneficiaryId }: { beneficiaryId: string | null
         requestId,
         summary: service ? service.nameAr : serviceId,
       });
-      if (!logged.ok) notifications.show({ color: 'orange', title: t('requests.new.contactNotLogged'), message: ar ? logged.messageAr : logged.messageEn, autoClose: false });
-      notifications.show({ color: 'teal', title: t('requests.new.savedTitle'), message: t('requests.new.savedBody') });
+      if (!logged.ok) notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'orange', title: t('requests.new.contactNotLogged'), message: ar ? logged.messageAr : logged.messageEn, autoClose: false });
+      notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'teal', title: t('requests.new.savedTitle'), message: t('requests.new.savedBody') });
       navigate('requests', requestId, 'intake');
     } finally {
       setSaving(false);
@@ -127,7 +127,7 @@ export function NewRequestPage({ beneficiaryId }: { beneficiaryId: string | null
           {t('requests.backToBeneficiary', { name: beneficiary.fullName })}
         </Anchor>
         <Title order={2}>{t('requests.new.title')}</Title>
-        <Text c="dimmed">{t('requests.new.subtitle', { name: beneficiary.fullName })}</Text>
+        <Text c="gray.7">{t('requests.new.subtitle', { name: beneficiary.fullName })}</Text>
       </div>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 6 }}>
@@ -188,7 +188,7 @@ export function NewRequestPage({ beneficiaryId }: { beneficiaryId: string | null
         <Grid.Col span={{ base: 12, lg: 6 }}>
           {!live ? (
             <Paper withBorder radius="md" p="lg" className="sila-empty-state" data-testid="eligibility-empty">
-              <Text c="dimmed">{t('requests.new.chooseService')}</Text>
+              <Text c="gray.7">{t('requests.new.chooseService')}</Text>
             </Paper>
           ) : (
             <Stack gap="md">

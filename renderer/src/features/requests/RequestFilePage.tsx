@@ -89,7 +89,7 @@ function WithdrawButton({ file }: { file: RequestFile }) {
                     if (!outcome.ok) setError(ar ? outcome.messageAr : outcome.messageEn);
                     else {
                       setOpen(false);
-                      notifications.show({ color: 'teal', title: t('requests.withdraw.doneTitle'), message: t('requests.withdraw.doneBody') });
+                      notifications.show({ closeButtonProps: { 'aria-label': t('requests.close') }, color: 'teal', title: t('requests.withdraw.doneTitle'), message: t('requests.withdraw.doneBody') });
                     }
                   }),
               });
@@ -151,7 +151,7 @@ export function RequestFilePage({ requestId, step }: { requestId: string; step: 
           </Group>
           <WithdrawButton file={file} />
         </Group>
-        <Text c="dimmed">{service ? (ar ? service.nameAr : service.nameEn) : request.serviceId}</Text>
+        <Text c="gray.7">{service ? (ar ? service.nameAr : service.nameEn) : request.serviceId}</Text>
       </div>
       <nav aria-label={t('requests.file.stepsLabel')}>
         <Stepper

@@ -41,7 +41,7 @@ export function RequestsList() {
     <Stack gap="lg">
       <div>
         <Title order={2}>{t('requests.title')}</Title>
-        <Text c="dimmed">{t('requests.subtitle')}</Text>
+        <Text c="gray.7">{t('requests.subtitle')}</Text>
       </div>
       <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="requests-list-title">
         <Stack gap="md">
@@ -84,14 +84,14 @@ export function RequestsList() {
               <Text fw={700} size="lg">
                 {requests.length === 0 ? t('requests.emptyTitle') : t('requests.noMatchTitle')}
               </Text>
-              <Text c="dimmed" maw={460}>
+              <Text c="gray.7" maw={460}>
                 {requests.length === 0 ? t('requests.emptyBody') : t('requests.noMatchBody')}
               </Text>
               {requests.length === 0 && <Anchor href={hrefOf('beneficiaries')}>{t('requests.new.toReception')}</Anchor>}
             </Stack>
           ) : (
             <>
-              <Text size="sm" c="dimmed" aria-live="polite" data-testid="requests-count">
+              <Text size="sm" c="gray.7" aria-live="polite" data-testid="requests-count">
                 {t('requests.count', { count: rows.length })}
               </Text>
               <div ref={scrollRef} style={{ maxHeight: '60vh', overflowY: 'auto' }} data-testid="requests-scroll">
@@ -113,7 +113,7 @@ export function RequestsList() {
                             <Anchor href={hrefOf('requests', r.id)} fw={600} data-testid="open-request">
                               {names.get(r.beneficiaryId) ?? t('requests.unknownBeneficiary')}
                             </Anchor>
-                            <Text size="sm" c="dimmed" truncate>
+                            <Text size="sm" c="gray.7" truncate>
                               {service ? (ar ? service.nameAr : service.nameEn) : r.serviceId} · {date.format(new Date(r.createdAt))}
                             </Text>
                           </div>

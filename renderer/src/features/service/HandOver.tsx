@@ -3,7 +3,7 @@
  * evaluation form (the file, the navigation and personal data are hidden), with large touch
  * targets. It ends on a thank-you screen that only an employee can leave, with the device password.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { createPortal } from 'react-dom';
 import { Alert, Box, Button, Center, Container, FocusTrap, PasswordInput, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -73,17 +73,6 @@ export function HandOverLayer({ file }: { file: RequestFile }) {
   const { session, phase, input, setInput, finish } = useHandOver();
   const [problems, setProblems] = useState<EvaluationProblem[]>([]);
   const [saving, setSaving] = useState(false);
-
-  // The app underneath is inert while the beneficiary holds the laptop: not focusable, not
-  // clickable, hidden from screen readers (navigation is undone by the hand-over store).
-  useEffect(() => {
-    if (!session) return;
-    const root = document.getElementById('root');
-    if (root) root.inert = true;
-    return () => {
-      if (root) root.inert = false;
-    };
-  }, [session]);
 
   if (!session || session.requestId !== file.request.id) return null;
   const service = file.profile.services.find((s) => s.id === file.request.serviceId);

@@ -164,7 +164,7 @@ export function DeliveryStep({ file, actor }: StepPanelProps) {
             <Table.Tbody>
               {list.map((d) => (
                 <Table.Tr key={d.id} data-testid="delivery-row">
-                  <Table.Td>{d.sessionNumber ?? '—'}</Table.Td>
+                  <Table.Td>{d.sessionNumber === undefined ? '—' : new Intl.NumberFormat(locale).format(d.sessionNumber)}</Table.Td>
                   <Table.Td>{formatInstant(d.deliveredAt, locale)}</Table.Td>
                   <Table.Td>{t(`service.mode.${d.mode}`)}</Table.Td>
                   <Table.Td>{d.deliveredBy === actor.userId ? actor.displayName : d.deliveredBy}</Table.Td>

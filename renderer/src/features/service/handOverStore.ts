@@ -29,14 +29,25 @@ interface HandOverState {
 
 /**
  * While the beneficiary holds the laptop, any navigation (back, a typed address, a shortcut) is
- * undone before the app sees it: a capture listener on the window runs before the router's own,
- * stops the event and puts the hand-over address back.
+ * undone: a capture listener on the window runs before the router's own, stops the event and
+ * goes back to the hand-over address (without a history entry).
  */
 function keepHandOverAddress(event: HashChangeEvent): void {
   const session = useHandOver.getState().session;
   if (!session || window.location.hash === session.hash) return;
   event.stopImmediatePropagation();
-  window.history.replaceState(window.history.state, '', session.hash);
+  window.location.replace(session.hash);
+}
+
+/**
+ * The app underneath is hidden and inert for the whole session (not only while the layer is
+ * mounted): nothing of the file shows, even for a moment while the page re-renders.
+ */
+function hideApp(hidden: boolean): void {
+  const root = document.getElementById('root');
+  if (!root) return;
+  root.inert = hidden;
+  root.style.visibility = hidden ? 'hidden' : '';
 }
 
 export const useHandOver = create<HandOverState>()((set) => ({
@@ -45,12 +56,14 @@ export const useHandOver = create<HandOverState>()((set) => ({
   input: emptyEvaluationInput,
   start: (session) => {
     window.addEventListener('hashchange', keepHandOverAddress, { capture: true });
+    hideApp(true);
     set({ session, phase: 'form', input: emptyEvaluationInput });
   },
   setInput: (input) => set({ input }),
   finish: () => set({ phase: 'thanks', input: emptyEvaluationInput }),
   end: () => {
     window.removeEventListener('hashchange', keepHandOverAddress, { capture: true });
+    hideApp(false);
     set({ session: null, phase: 'form', input: emptyEvaluationInput });
   },
 }));
