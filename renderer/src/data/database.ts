@@ -4,6 +4,7 @@
  */
 import { addRxPlugin, createRxDatabase, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
@@ -21,6 +22,15 @@ export type SilaDatabase = RxDatabase<SilaCollections>;
 
 addRxPlugin(RxDBLeaderElectionPlugin);
 addRxPlugin(RxDBMigrationSchemaPlugin);
+addRxPlugin(RxDBAttachmentsPlugin);
+
+/**
+ * Collections that hold files as RxDB attachments (document scans; drawn signatures and signed
+ * declaration scans), encrypted by the same crypto-js storage wrapper as the secret fields.
+ * Kept here rather than in shared/schema: attachments are a laptop storage concern (HQ receives
+ * files through its /attachments endpoint, not through the document replication).
+ */
+export const attachmentCollections: ReadonlySet<string> = new Set(['documents', 'declarations']);
 
 export interface OpenDatabaseOptions {
   /**
@@ -71,9 +81,11 @@ export async function createDatabase(options: OpenDatabaseOptions): Promise<Sila
   const strategies = options.migrationStrategies ?? registeredMigrations;
   for (const def of options.definitions ?? collections) {
     const migrate = strategies[def.name];
+    const schema = toRxJsonSchema(def) as unknown as RxJsonSchema<Record<string, unknown>>;
+    if (attachmentCollections.has(def.name)) schema.attachments = { encrypted: true };
     toAdd[def.name] = {
       ...(migrate ? { migrationStrategies: migrate } : {}),
-      schema: toRxJsonSchema(def) as unknown as RxJsonSchema<Record<string, unknown>>,
+      schema,
       // Three-way merge on replication conflicts; same-field conflicts go to sync_conflicts (shared/sync).
       conflictHandler: syncConflictHandler<Record<string, unknown>>(def.name),
     };

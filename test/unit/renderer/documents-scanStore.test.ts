@@ -8,7 +8,17 @@ import { describe, expect, it } from 'vitest';
 import { readScan, storeScan } from '../../../renderer/src/features/documents/scanStore';
 import { importDataKey, randomBytes } from '../../../shared/security';
 
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 64 }, (_, i) => i)]);
+const png = new Uint8Array([
+  0x89,
+  0x50,
+  0x4e,
+  0x47,
+  0x0d,
+  0x0a,
+  0x1a,
+  0x0a,
+  ...Array.from({ length: 64 }, (_, i) => i),
+]);
 
 function rawStored(): Promise<Uint8Array[]> {
   return new Promise((resolve, reject) => {

@@ -91,9 +91,9 @@ function CommitteeQueue() {
                     <Table.Td>{dual(item.earliestReplyDate)}</Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {item.decision ? (
-                        <Badge color="gray" variant="light">
+                        <Text size="sm" c="dimmed" style={{ whiteSpace: 'normal' }} data-testid="committee-decided-row">
                           {t('committee.decidedAwaitingBranch', { decision: t(`committee.decisions.${item.decision.decision}`) })}
-                        </Badge>
+                        </Text>
                       ) : overdue ? (
                         <Badge color="red" data-testid="committee-overdue">
                           {t('committee.overdue', { days: item.daysOverdue })}

@@ -89,7 +89,7 @@ export function libraryEntries(profile: PolicyProfile): LibraryEntry[] {
     section: 'committee',
     titleAr: 'لجنة البحث',
     titleEn: 'Research committee',
-    linesAr: [`ترد لجنة البحث على الطلب بالقبول أو الرفض خلال مدة لا تقل عن ${days} يومًا من رفعه.`],
+    linesAr: [`ترد لجنة البحث على الطلب بالقبول أو الرفض خلال مدة لا تقل عن ${new Intl.NumberFormat('ar-u-nu-arab').format(days)} يومًا من رفعه.`],
     linesEn: [`The research committee answers a request with acceptance or rejection within a period of not less than ${days} days from its submission.`],
   });
   out.push({

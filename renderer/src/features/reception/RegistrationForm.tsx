@@ -21,8 +21,18 @@ import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { Beneficiary } from '../../../../shared/schema';
-import { genders, householdRelations, maritalStatuses } from '../../../../shared/schema/beneficiary';
-import { duplicateCandidates, genderLabels, householdRelationLabels, maritalStatusLabel, nationalityLabel } from '../../../../shared/casefile';
+import {
+  genders,
+  householdRelations,
+  maritalStatuses,
+} from '../../../../shared/schema/beneficiary';
+import {
+  duplicateCandidates,
+  genderLabels,
+  householdRelationLabels,
+  maritalStatusLabel,
+  nationalityLabel,
+} from '../../../../shared/casefile';
 import { validateNationalId } from '../../../../shared/identity/nationalId';
 import { parseDateInput } from '../../../../shared/dates/parse';
 import { useServices } from '../../services';
@@ -44,7 +54,38 @@ import {
 } from './registration';
 
 /** Nationalities offered first (the label table's codes); others are typed as ISO codes by HQ later. */
-export const nationalityCodes = ['SA', 'EG', 'YE', 'SY', 'SD', 'JO', 'PS', 'LB', 'IQ', 'KW', 'BH', 'QA', 'AE', 'OM', 'MA', 'DZ', 'TN', 'LY', 'SO', 'ER', 'ET', 'MR', 'PK', 'IN', 'BD', 'AF', 'ID', 'PH', 'TR', 'MM'];
+export const nationalityCodes = [
+  'SA',
+  'EG',
+  'YE',
+  'SY',
+  'SD',
+  'JO',
+  'PS',
+  'LB',
+  'IQ',
+  'KW',
+  'BH',
+  'QA',
+  'AE',
+  'OM',
+  'MA',
+  'DZ',
+  'TN',
+  'LY',
+  'SO',
+  'ER',
+  'ET',
+  'MR',
+  'PK',
+  'IN',
+  'BD',
+  'AF',
+  'ID',
+  'PH',
+  'TR',
+  'MM',
+];
 
 export function RegistrationForm({ existing }: { existing: readonly Beneficiary[] }) {
   const { t, i18n } = useTranslation();
@@ -60,20 +101,31 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
   const message = (field: string): string | undefined => {
     const p = problems[field];
     if (!p) return undefined;
-    return ar ? p.messageAr : (p.messageEn ?? `${t('reception.errors.checkField')} (${p.messageAr})`);
+    return ar
+      ? p.messageAr
+      : (p.messageEn ?? `${t('reception.errors.checkField')} (${p.messageAr})`);
   };
   const set = <K extends keyof BeneficiaryForm>(field: K, value: BeneficiaryForm[K]) => {
     setForm((prev) => ({ ...prev, [field]: value }));
     setProblems((prev) => withoutProblem(prev, field));
-    if (field === 'nationalId' || field === 'first' || field === 'family' || field === 'birthDate') setDifferentPerson(false);
+    if (field === 'nationalId' || field === 'first' || field === 'family' || field === 'birthDate')
+      setDifferentPerson(false);
   };
   const setRow = (index: number, patch: Partial<HouseholdRow>) => {
-    setForm((prev) => ({ ...prev, household: prev.household.map((r, i) => (i === index ? { ...r, ...patch } : r)) }));
-    setProblems((prev) => Object.keys(patch).reduce((acc, k) => withoutProblem(acc, `household.${index}.${k}`), prev));
+    setForm((prev) => ({
+      ...prev,
+      household: prev.household.map((r, i) => (i === index ? { ...r, ...patch } : r)),
+    }));
+    setProblems((prev) =>
+      Object.keys(patch).reduce((acc, k) => withoutProblem(acc, `household.${index}.${k}`), prev),
+    );
   };
   const addRow = () => {
     rowKey.current += 1;
-    setForm((prev) => ({ ...prev, household: [...prev.household, emptyHouseholdRow(`m${rowKey.current}`)] }));
+    setForm((prev) => ({
+      ...prev,
+      household: [...prev.household, emptyHouseholdRow(`m${rowKey.current}`)],
+    }));
   };
   const removeRow = (index: number) => {
     const doRemove = () => {
@@ -87,9 +139,18 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
     }
     modals.openConfirmModal({
       title: t('reception.household.removeTitle'),
-      children: <Text size="sm">{t('reception.household.removeBody', { name: row.fullName.trim() || t('reception.household.unnamed') })}</Text>,
+      children: (
+        <Text size="sm">
+          {t('reception.household.removeBody', {
+            name: row.fullName.trim() || t('reception.household.unnamed'),
+          })}
+        </Text>
+      ),
       labels: { confirm: t('reception.household.removeConfirm'), cancel: t('reception.cancel') },
-      confirmProps: { color: 'red', 'data-testid': 'confirm-remove-member' } as Record<string, string>,
+      confirmProps: { color: 'red', 'data-testid': 'confirm-remove-member' } as Record<
+        string,
+        string
+      >,
       onConfirm: doRemove,
     });
   };
@@ -101,7 +162,11 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
     const fullName = composeFullName(form);
     if (!id.ok && !(birth?.ok && fullName)) return [];
     return duplicateCandidates(
-      { nationalId: id.ok ? id.value.id : '', fullName, ...(birth?.ok ? { birthDate: birth.value } : {}) },
+      {
+        nationalId: id.ok ? id.value.id : '',
+        fullName,
+        ...(birth?.ok ? { birthDate: birth.value } : {}),
+      },
       existing,
     );
   }, [form, existing]);
@@ -111,7 +176,12 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (blocked) return;
-    const result = prepareBeneficiary(form, { branchId: actor.branchId, updatedBy: actor.userId, now: new Date(), newId: newRecordId });
+    const result = prepareBeneficiary(form, {
+      branchId: actor.branchId,
+      updatedBy: actor.userId,
+      now: new Date(),
+      newId: newRecordId,
+    });
     if (!result.ok) {
       setProblems(result.problems);
       return;
@@ -121,23 +191,43 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
       const saved = await save(db, actor, 'beneficiaries', result.beneficiary);
       if (!saved.ok) {
         const fromIssues: FormProblems = {};
-        for (const issue of saved.issues) fromIssues[issue.path.split('.')[0] === 'fullName' ? 'first' : issue.path] = { messageAr: issue.message };
+        for (const issue of saved.issues)
+          fromIssues[issue.path.split('.')[0] === 'fullName' ? 'first' : issue.path] = {
+            messageAr: issue.message,
+          };
         setProblems(fromIssues);
-        notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') }, color: 'red', title: t('reception.saveFailedTitle'), message: ar ? saved.messageAr : saved.messageEn, autoClose: false });
+        notifications.show({
+          closeButtonProps: { 'aria-label': t('reception.close') },
+          color: 'red',
+          title: t('reception.saveFailedTitle'),
+          message: ar ? saved.messageAr : saved.messageEn,
+          autoClose: false,
+        });
         return;
       }
       if (result.idDocument) {
         const doc = await save(db, actor, 'documents', result.idDocument);
-        if (!doc.ok) notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') }, color: 'orange', title: t('reception.idDocumentNotSaved'), message: ar ? doc.messageAr : doc.messageEn, autoClose: false });
+        if (!doc.ok)
+          notifications.show({
+            closeButtonProps: { 'aria-label': t('reception.close') },
+            color: 'orange',
+            title: t('reception.idDocumentNotSaved'),
+            message: ar ? doc.messageAr : doc.messageEn,
+            autoClose: false,
+          });
       }
       setForm(emptyBeneficiaryForm);
       setProblems({});
       setDifferentPerson(false);
-      notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') },
+      notifications.show({
+        closeButtonProps: { 'aria-label': t('reception.close') },
         color: 'teal',
         title: t('reception.savedTitle'),
         message: (
-          <Anchor href={hrefOf('beneficiaries', result.beneficiary.id)} data-testid="saved-open-file">
+          <Anchor
+            href={hrefOf('beneficiaries', result.beneficiary.id)}
+            data-testid="saved-open-file"
+          >
             {t('reception.savedBody', { name: result.beneficiary.fullName })}
           </Anchor>
         ),
@@ -148,11 +238,23 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
   }
 
   const hasProblems = Object.keys(problems).length > 0;
-  const relationData = householdRelations.map((r) => ({ value: r, label: ar ? householdRelationLabels[r].ar : householdRelationLabels[r].en }));
-  const genderData = genders.map((g) => ({ value: g, label: ar ? genderLabels[g].ar : genderLabels[g].en }));
+  const relationData = householdRelations.map((r) => ({
+    value: r,
+    label: ar ? householdRelationLabels[r].ar : householdRelationLabels[r].en,
+  }));
+  const genderData = genders.map((g) => ({
+    value: g,
+    label: ar ? genderLabels[g].ar : genderLabels[g].en,
+  }));
   const g = form.gender === '' ? undefined : form.gender;
-  const maritalData = maritalStatuses.map((m) => ({ value: m, label: ar ? maritalStatusLabel(m, g).ar : maritalStatusLabel(m, g).en }));
-  const nationalityData = nationalityCodes.map((c) => ({ value: c, label: ar ? nationalityLabel(c).ar : nationalityLabel(c).en }));
+  const maritalData = maritalStatuses.map((m) => ({
+    value: m,
+    label: ar ? maritalStatusLabel(m, g).ar : maritalStatusLabel(m, g).en,
+  }));
+  const nationalityData = nationalityCodes.map((c) => ({
+    value: c,
+    label: ar ? nationalityLabel(c).ar : nationalityLabel(c).en,
+  }));
 
   return (
     <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="registration-title">
@@ -170,10 +272,43 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
             {t('reception.sections.name')}
           </Text>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput name="nameFirst" label={t('reception.fields.first')} value={form.first} onChange={(e) => set('first', e.currentTarget.value)} error={message('first')} required autoComplete="off" maxLength={60} />
-            <TextInput name="nameFather" label={t('reception.fields.father')} value={form.father} onChange={(e) => set('father', e.currentTarget.value)} error={message('father')} autoComplete="off" maxLength={60} />
-            <TextInput name="nameGrandfather" label={t('reception.fields.grandfather')} value={form.grandfather} onChange={(e) => set('grandfather', e.currentTarget.value)} error={message('grandfather')} autoComplete="off" maxLength={60} />
-            <TextInput name="nameFamily" label={t('reception.fields.family')} value={form.family} onChange={(e) => set('family', e.currentTarget.value)} error={message('family')} autoComplete="off" maxLength={60} />
+            <TextInput
+              name="nameFirst"
+              label={t('reception.fields.first')}
+              value={form.first}
+              onChange={(e) => set('first', e.currentTarget.value)}
+              error={message('first')}
+              required
+              autoComplete="off"
+              maxLength={60}
+            />
+            <TextInput
+              name="nameFather"
+              label={t('reception.fields.father')}
+              value={form.father}
+              onChange={(e) => set('father', e.currentTarget.value)}
+              error={message('father')}
+              autoComplete="off"
+              maxLength={60}
+            />
+            <TextInput
+              name="nameGrandfather"
+              label={t('reception.fields.grandfather')}
+              value={form.grandfather}
+              onChange={(e) => set('grandfather', e.currentTarget.value)}
+              error={message('grandfather')}
+              autoComplete="off"
+              maxLength={60}
+            />
+            <TextInput
+              name="nameFamily"
+              label={t('reception.fields.family')}
+              value={form.family}
+              onChange={(e) => set('family', e.currentTarget.value)}
+              error={message('family')}
+              autoComplete="off"
+              maxLength={60}
+            />
           </SimpleGrid>
           <Divider />
           <Text fw={600} size="sm">
@@ -204,7 +339,13 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
             error={message('idExpiry')}
           />
           {duplicates.length > 0 && (
-            <Alert color={sameId ? 'red' : 'orange'} variant="light" role="alert" title={t('reception.duplicates.title')} data-testid="duplicate-alert">
+            <Alert
+              color={sameId ? 'red' : 'orange'}
+              variant="light"
+              role="alert"
+              title={t('reception.duplicates.title')}
+              data-testid="duplicate-alert"
+            >
               <Stack gap="xs">
                 {duplicates.map((d) => {
                   const other = existing.find((b) => b.id === d.existingId);
@@ -213,8 +354,11 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
                       <Text size="sm" fw={600}>
                         {ar ? d.reasonLabelAr : d.reasonLabelEn}
                         {' — '}
-                        <Anchor href={hrefOf('beneficiaries', d.existingId)}>{other?.fullName ?? d.existingId}</Anchor>
-                        {d.existingBranchId !== actor.branchId && ` (${t('reception.otherBranch', { branch: d.existingBranchId })})`}
+                        <Anchor href={hrefOf('beneficiaries', d.existingId)}>
+                          {other?.fullName ?? d.existingId}
+                        </Anchor>
+                        {d.existingBranchId !== actor.branchId &&
+                          ` (${t('reception.otherBranch', { branch: d.existingBranchId })})`}
                       </Text>
                       <Text size="sm">{ar ? d.messageAr : d.messageEn}</Text>
                     </div>
@@ -244,23 +388,112 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
               }}
               error={message('birthDate')}
             />
-            <Select name="gender" label={t('reception.fields.gender')} data={genderData} value={form.gender || null} onChange={(v) => set('gender', (v ?? '') as BeneficiaryForm['gender'])} error={message('gender')} clearable />
-            <Select name="nationality" label={t('reception.fields.nationality')} data={nationalityData} value={form.nationality || null} onChange={(v) => set('nationality', v ?? '')} error={message('nationality')} searchable clearable />
-            <Select name="maritalStatus" label={t('reception.fields.maritalStatus')} data={maritalData} value={form.maritalStatus || null} onChange={(v) => set('maritalStatus', (v ?? '') as BeneficiaryForm['maritalStatus'])} error={message('maritalStatus')} clearable />
+            <Select
+              name="gender"
+              label={t('reception.fields.gender')}
+              data={genderData}
+              value={form.gender || null}
+              onChange={(v) => set('gender', (v ?? '') as BeneficiaryForm['gender'])}
+              error={message('gender')}
+              clearable
+            />
+            <Select
+              name="nationality"
+              label={t('reception.fields.nationality')}
+              data={nationalityData}
+              value={form.nationality || null}
+              onChange={(v) => set('nationality', v ?? '')}
+              error={message('nationality')}
+              searchable
+              clearable
+            />
+            <Select
+              name="maritalStatus"
+              label={t('reception.fields.maritalStatus')}
+              data={maritalData}
+              value={form.maritalStatus || null}
+              onChange={(v) => set('maritalStatus', (v ?? '') as BeneficiaryForm['maritalStatus'])}
+              error={message('maritalStatus')}
+              clearable
+            />
           </SimpleGrid>
           <Divider />
           <Text fw={600} size="sm">
             {t('reception.sections.contact')}
           </Text>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput name="phone" type="tel" label={t('reception.fields.phone')} placeholder={t('reception.fields.phonePlaceholder')} value={form.phone} onChange={(e) => set('phone', e.currentTarget.value)} error={message('phone')} inputMode="tel" autoComplete="off" maxLength={20} classNames={{ input: 'sila-ltr-value' }} />
-            <TextInput name="city" label={t('reception.fields.city')} value={form.city} onChange={(e) => set('city', e.currentTarget.value)} error={message('city')} autoComplete="off" maxLength={80} />
-            <TextInput name="district" label={t('reception.fields.district')} value={form.district} onChange={(e) => set('district', e.currentTarget.value)} error={message('district')} autoComplete="off" maxLength={80} />
-            <TextInput name="street" label={t('reception.fields.street')} value={form.street} onChange={(e) => set('street', e.currentTarget.value)} error={message('street')} autoComplete="off" maxLength={120} />
-            <TextInput name="buildingNumber" label={t('reception.fields.buildingNumber')} value={form.buildingNumber} onChange={(e) => set('buildingNumber', e.currentTarget.value)} error={message('buildingNumber')} autoComplete="off" maxLength={10} inputMode="numeric" />
-            <TextInput name="postalCode" label={t('reception.fields.postalCode')} value={form.postalCode} onChange={(e) => set('postalCode', e.currentTarget.value)} error={message('postalCode')} autoComplete="off" maxLength={5} inputMode="numeric" classNames={{ input: 'sila-ltr-value' }} />
+            <TextInput
+              name="phone"
+              type="tel"
+              label={t('reception.fields.phone')}
+              placeholder={t('reception.fields.phonePlaceholder')}
+              value={form.phone}
+              onChange={(e) => set('phone', e.currentTarget.value)}
+              error={message('phone')}
+              inputMode="tel"
+              autoComplete="off"
+              maxLength={20}
+              classNames={{ input: 'sila-ltr-value' }}
+            />
+            <TextInput
+              name="city"
+              label={t('reception.fields.city')}
+              value={form.city}
+              onChange={(e) => set('city', e.currentTarget.value)}
+              error={message('city')}
+              autoComplete="off"
+              maxLength={80}
+            />
+            <TextInput
+              name="district"
+              label={t('reception.fields.district')}
+              value={form.district}
+              onChange={(e) => set('district', e.currentTarget.value)}
+              error={message('district')}
+              autoComplete="off"
+              maxLength={80}
+            />
+            <TextInput
+              name="street"
+              label={t('reception.fields.street')}
+              value={form.street}
+              onChange={(e) => set('street', e.currentTarget.value)}
+              error={message('street')}
+              autoComplete="off"
+              maxLength={120}
+            />
+            <TextInput
+              name="buildingNumber"
+              label={t('reception.fields.buildingNumber')}
+              value={form.buildingNumber}
+              onChange={(e) => set('buildingNumber', e.currentTarget.value)}
+              error={message('buildingNumber')}
+              autoComplete="off"
+              maxLength={10}
+              inputMode="numeric"
+            />
+            <TextInput
+              name="postalCode"
+              label={t('reception.fields.postalCode')}
+              value={form.postalCode}
+              onChange={(e) => set('postalCode', e.currentTarget.value)}
+              error={message('postalCode')}
+              autoComplete="off"
+              maxLength={5}
+              inputMode="numeric"
+              classNames={{ input: 'sila-ltr-value' }}
+            />
           </SimpleGrid>
-          <Textarea name="addressDetails" label={t('reception.fields.addressDetails')} value={form.addressDetails} onChange={(e) => set('addressDetails', e.currentTarget.value)} error={message('addressDetails')} autosize minRows={2} maxLength={500} />
+          <Textarea
+            name="addressDetails"
+            label={t('reception.fields.addressDetails')}
+            value={form.addressDetails}
+            onChange={(e) => set('addressDetails', e.currentTarget.value)}
+            error={message('addressDetails')}
+            autosize
+            minRows={2}
+            maxLength={500}
+          />
           <Divider />
           <Group justify="space-between">
             <Text fw={600} size="sm">
@@ -276,24 +509,83 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
             </Text>
           )}
           {form.household.map((row, i) => (
-            <Paper key={row.key} withBorder p="sm" radius="sm" data-testid="household-row" aria-label={t('reception.household.member', { n: i + 1 })}>
+            <Paper
+              key={row.key}
+              withBorder
+              p="sm"
+              radius="sm"
+              data-testid="household-row"
+              aria-label={t('reception.household.member', { n: i + 1 })}
+            >
               <Stack gap="xs">
                 <Group justify="space-between">
                   <Text size="sm" fw={600}>
                     {t('reception.household.member', { n: i + 1 })}
                   </Text>
-                  <ActionIcon variant="subtle" color="red" onClick={() => removeRow(i)} aria-label={t('reception.household.remove', { n: i + 1 })} data-testid="remove-member">
+                  <ActionIcon
+                    variant="subtle"
+                    color="red"
+                    onClick={() => removeRow(i)}
+                    aria-label={t('reception.household.remove', { n: i + 1 })}
+                    data-testid="remove-member"
+                  >
                     <span aria-hidden>×</span>
                   </ActionIcon>
                 </Group>
                 <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                  <TextInput name={`household.${i}.fullName`} label={t('reception.household.fullName')} value={row.fullName} onChange={(e) => setRow(i, { fullName: e.currentTarget.value })} error={message(`household.${i}.fullName`)} required autoComplete="off" maxLength={200} />
-                  <Select name={`household.${i}.relation`} data-testid="member-relation" label={t('reception.household.relation')} data={relationData} value={row.relation || null} onChange={(v) => setRow(i, { relation: (v ?? '') as HouseholdRow['relation'] })} error={message(`household.${i}.relation`)} required />
-                  <Select name={`household.${i}.gender`} label={t('reception.fields.gender')} data={genderData} value={row.gender || null} onChange={(v) => setRow(i, { gender: (v ?? '') as HouseholdRow['gender'] })} clearable />
-                  <TextInput name={`household.${i}.nationalId`} label={t('reception.household.nationalId')} value={row.nationalId} onChange={(e) => setRow(i, { nationalId: e.currentTarget.value })} error={message(`household.${i}.nationalId`)} inputMode="numeric" autoComplete="off" maxLength={20} classNames={{ input: 'sila-ltr-value' }} />
+                  <TextInput
+                    name={`household.${i}.fullName`}
+                    label={t('reception.household.fullName')}
+                    value={row.fullName}
+                    onChange={(e) => setRow(i, { fullName: e.currentTarget.value })}
+                    error={message(`household.${i}.fullName`)}
+                    required
+                    autoComplete="off"
+                    maxLength={200}
+                  />
+                  <Select
+                    name={`household.${i}.relation`}
+                    data-testid="member-relation"
+                    label={t('reception.household.relation')}
+                    data={relationData}
+                    value={row.relation || null}
+                    onChange={(v) => setRow(i, { relation: (v ?? '') as HouseholdRow['relation'] })}
+                    error={message(`household.${i}.relation`)}
+                    required
+                  />
+                  <Select
+                    name={`household.${i}.gender`}
+                    label={t('reception.fields.gender')}
+                    data={genderData}
+                    value={row.gender || null}
+                    onChange={(v) => setRow(i, { gender: (v ?? '') as HouseholdRow['gender'] })}
+                    clearable
+                  />
+                  <TextInput
+                    name={`household.${i}.nationalId`}
+                    label={t('reception.household.nationalId')}
+                    value={row.nationalId}
+                    onChange={(e) => setRow(i, { nationalId: e.currentTarget.value })}
+                    error={message(`household.${i}.nationalId`)}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    maxLength={20}
+                    classNames={{ input: 'sila-ltr-value' }}
+                  />
                 </SimpleGrid>
-                <DateField name={`household.${i}.birthDate`} label={t('reception.fields.birthDate')} value={row.birthDate} calendar={row.birthCalendar} onChange={(v, c) => setRow(i, { birthDate: v, birthCalendar: c })} error={message(`household.${i}.birthDate`)} />
-                <Checkbox label={t('reception.household.hasDisability')} checked={row.hasDisability} onChange={(e) => setRow(i, { hasDisability: e.currentTarget.checked })} />
+                <DateField
+                  name={`household.${i}.birthDate`}
+                  label={t('reception.fields.birthDate')}
+                  value={row.birthDate}
+                  calendar={row.birthCalendar}
+                  onChange={(v, c) => setRow(i, { birthDate: v, birthCalendar: c })}
+                  error={message(`household.${i}.birthDate`)}
+                />
+                <Checkbox
+                  label={t('reception.household.hasDisability')}
+                  checked={row.hasDisability}
+                  onChange={(e) => setRow(i, { hasDisability: e.currentTarget.checked })}
+                />
               </Stack>
             </Paper>
           ))}

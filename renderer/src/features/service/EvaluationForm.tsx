@@ -1,5 +1,5 @@
 /** The satisfaction evaluation form, used by the employee and in hand-over mode (larger targets). */
-import { Alert, Button, Checkbox, Group, Paper, Radio, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Paper, Radio, SimpleGrid, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { evaluationQuestionIds, scores, type EvaluationInput, type EvaluationProblem, type EvaluationQuestionId } from './evaluation';
 
@@ -43,13 +43,13 @@ function ScoreGroup({
       size={large ? 'lg' : 'md'}
       data-testid={`score-${name}`}
     >
-      <Group gap={large ? 'md' : 'xs'} mt="xs" wrap="wrap">
+      <SimpleGrid cols={{ base: 1, sm: 5 }} spacing={large ? 'sm' : 'xs'} mt="xs">
         {scores.map((s) => (
           <Paper key={s} withBorder radius="md" p={large ? 'md' : 'xs'} className="sila-score-option">
             <Radio value={String(s)} label={t(`service.score.${s}`)} size={large ? 'lg' : 'md'} data-testid={`score-${name}-${s}`} />
           </Paper>
         ))}
-      </Group>
+      </SimpleGrid>
     </Radio.Group>
   );
 }

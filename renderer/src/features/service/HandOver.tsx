@@ -70,7 +70,7 @@ export function HandOverLayer({ file }: { file: RequestFile }) {
   const { t, i18n } = useTranslation();
   const { db } = useServices();
   const actor = useActor();
-  const { session, phase, input, setInput, finish } = useHandOver();
+  const { session, phase, input, setInput, finish, decline } = useHandOver();
   const [problems, setProblems] = useState<EvaluationProblem[]>([]);
   const [saving, setSaving] = useState(false);
 
@@ -118,6 +118,9 @@ export function HandOverLayer({ file }: { file: RequestFile }) {
                 large
                 serviceName={serviceName}
               />
+              <Button variant="subtle" size="lg" onClick={decline} data-testid="handover-decline">
+                {t('service.declineAction')}
+              </Button>
             </Stack>
           ) : (
             <Center mih="80vh">
@@ -128,10 +131,10 @@ export function HandOverLayer({ file }: { file: RequestFile }) {
                   </svg>
                 </ThemeIcon>
                 <Title order={1} id="handover-title" ta="center">
-                  {t('service.thanksTitle')}
+                  {phase === 'thanks' ? t('service.thanksTitle') : t('service.declinedTitle')}
                 </Title>
                 <Text size="xl" ta="center" maw={520}>
-                  {t('service.thanksBody')}
+                  {phase === 'thanks' ? t('service.thanksBody') : t('service.declinedBody')}
                 </Text>
                 <Alert color="gray" variant="light" maw={520}>
                   {t('service.returnLaptop')}

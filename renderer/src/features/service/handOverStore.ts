@@ -19,11 +19,13 @@ export const emptyEvaluationInput: EvaluationInput = { overall: null, answers: {
 
 interface HandOverState {
   session: HandOverSession | null;
-  phase: 'form' | 'thanks';
+  /** thanks: sent; declined: the beneficiary chose not to evaluate (a right, not a duty). */
+  phase: 'form' | 'thanks' | 'declined';
   input: EvaluationInput;
   start(session: HandOverSession): void;
   setInput(input: EvaluationInput): void;
   finish(): void;
+  decline(): void;
   end(): void;
 }
 
@@ -61,6 +63,7 @@ export const useHandOver = create<HandOverState>()((set) => ({
   },
   setInput: (input) => set({ input }),
   finish: () => set({ phase: 'thanks', input: emptyEvaluationInput }),
+  decline: () => set({ phase: 'declined', input: emptyEvaluationInput }),
   end: () => {
     window.removeEventListener('hashchange', keepHandOverAddress, { capture: true });
     hideApp(false);
