@@ -73,11 +73,11 @@ async function open(password: string, name: string): Promise<{ keyMs: number; op
 const api = {
   generate,
   /** Unlock (or create) the key, open the database, build the search index. Times each step. */
-  async unlock(password: string, name = 'sila-bench') {
+  async unlock(password: string, name = 'sila-bench', useSnapshot = true) {
     const t0 = performance.now();
     const { keyMs, openMs } = await open(password, name);
     const t1 = performance.now();
-    await startBeneficiarySearch(db!, { cache: createSealedSearchCache(dataKey!, name), saveDelayMs: 300 });
+    await startBeneficiarySearch(db!, useSnapshot ? { cache: createSealedSearchCache(dataKey!, name), saveDelayMs: 300 } : {});
     const indexMs = performance.now() - t1;
     return { totalMs: performance.now() - t0, keyMs, openMs, indexMs, size: useSearchState.getState().ready ? (await db!.beneficiaries.count().exec()) : 0, fromSnapshot: useSearchState.getState().fromSnapshot };
   },

@@ -28,7 +28,7 @@ import { policyProfilesById } from '../../shared/policy';
 import { launchProfile, watchPage } from './helpers/browser';
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
 import { createHqUser, startPgliteHq, type TestHq } from './helpers/hq';
-import { signIn, unlock } from './helpers/app';
+import { signIn } from './helpers/app';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const distDir = resolve(repoRoot, process.env.SILA_RENDERER_DIST ?? 'dist/renderer');
@@ -141,7 +141,7 @@ describe('reception → request → interview → referral and return', () => {
     const row = page.locator(`[data-testid="beneficiary-row"][data-national-id="${nationalId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain('هيا عبدالرحمن صالح الدوسري');
-    expect(await form.locator('input[name="nameFirst"]').inputValue()).toBe('');
+    await expect.poll(() => form.locator('input[name="nameFirst"]').inputValue()).toBe('');
 
     // Search by a name fragment, by phone; a miss says so.
     const search = page.getByTestId('reception-search');
@@ -228,9 +228,9 @@ describe('reception → request → interview → referral and return', () => {
     await shot(page, 'requests-ar-interview');
     await axe(page, 'interview');
 
-    // Reload: locked again; after unlocking the draft is back as typed.
+    // Reload: locked again; after signing in again the draft is back as typed.
     await page.reload();
-    await unlock(page, staff.password);
+    await signIn(page, { hqUrl: hq.url, username: staff.username, password: staff.password });
     await go(page, `#/requests/${requestId}/interview`);
     await page.getByTestId('interview-form').waitFor();
     expect(await page.locator(`textarea[name="q-${firstQuestion.id}"]`).inputValue()).toBe(answer);

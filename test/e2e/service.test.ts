@@ -237,6 +237,14 @@ describe('registration, delivery, evaluation, reports and library', () => {
     // Anonymous: nothing links it to this request.
     expect(await evaluation.getByTestId('evaluation-count').getAttribute('data-count')).toBe('0');
 
+    // Declining is the beneficiary's right: the lock screen, nothing saved.
+    await evaluation.getByTestId('evaluation-handover').click();
+    await layer.getByTestId('handover-decline').click();
+    await expect.poll(() => layer.getByTestId('handover-thanks').textContent()).toMatch(/ليس واجبًا/);
+    await resume.locator('input[name="password"]').fill(branchStaff.password);
+    await layer.getByTestId('handover-resume').click();
+    await layer.waitFor({ state: 'detached', timeout: 30_000 });
+
     // 8d. A printed QR code: a one-time link that opens only the form, for this request.
     await evaluation.getByTestId('evaluation-qr').click();
     const qr = page.getByTestId('qr-image');

@@ -87,8 +87,7 @@ describe('encryption at rest (Chromium profile)', () => {
     await context.close();
     context = null;
 
-    const local = nationalId.replace(/^/, '');
-    const { found: leaks, filesScanned, bytes } = await scan(profile, [fullName, 'الفلكناوي', 'قمرالزمان', local, phone, phone.replace('+966', '0'), city]);
+    const { found: leaks, filesScanned, bytes } = await scan(profile, [fullName, 'الفلكناوي', 'قمرالزمان', nationalId, phone, phone.replace('+966', '0'), city]);
     expect(filesScanned).toBeGreaterThan(5);
     expect(bytes).toBeGreaterThan(10_000);
     // The clear city proves the scan finds what is there (LevelDB/IndexedDB files are not compressed away).

@@ -54,7 +54,7 @@ describe('sign-in and unlock (UI)', () => {
     });
     const dir = await mkdtemp(join(tmpdir(), 'sila-e2e-signin-'));
     dirs.push(dir);
-    let page = await open(dir);
+    const page = await open(dir);
     const watch = watchPage(page);
     await page.goto(web.url);
     const form = page.getByTestId('sign-in-form');

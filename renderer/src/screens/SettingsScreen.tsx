@@ -7,6 +7,8 @@ import { useServices } from '../services';
 import { isValidBranchId, isValidHqUrl, normaliseHqUrl, useSession } from '../state/session';
 import type { AppInfo } from '../platform';
 import type { Locale } from '../i18n';
+import { IdleLockSetting } from '../security/IdleLockSetting';
+import { AuditChainPanel } from '../features/audit/AuditChainPanel';
 
 export function SettingsScreen() {
   const { t } = useTranslation();
@@ -78,6 +80,8 @@ export function SettingsScreen() {
           </Stack>
         </form>
       </Paper>
+      <IdleLockSetting />
+      <AuditChainPanel />
       <Paper withBorder radius="md" p="lg">
         <Select
           data-testid="settings-profile"

@@ -1,80 +1,61 @@
 /**
- * The scan store (interim, renderer/src/features/documents/scanStore.ts): scans are sealed with
- * the data key before they reach IndexedDB, reopen only with the same key and document, and an
- * altered blob is refused.
+ * The documents step's scan store (renderer/src/features/documents/scanStore.ts) on the real
+ * local store (RxDB + Dexie on fake-indexeddb, encrypted attachments): a scan is attached to its
+ * record, read back checked against its fingerprint, kept out of the stored bytes in clear, and
+ * a replaced scan is removed.
  */
-import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
-import { readScan, storeScan } from '../../../renderer/src/features/documents/scanStore';
-import { importDataKey, randomBytes } from '../../../shared/security';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RxCollection } from 'rxdb';
+import type { SilaDatabase } from '../../../renderer/src/data/database';
+import { readScan, removeScan, storeScan } from '../../../renderer/src/features/documents/scanStore';
+import { samples } from './store-fixtures';
+import { dumpIndexedDb, openTestDatabase } from './store-helpers';
 
-const png = new Uint8Array([
-  0x89,
-  0x50,
-  0x4e,
-  0x47,
-  0x0d,
-  0x0a,
-  0x1a,
-  0x0a,
-  ...Array.from({ length: 64 }, (_, i) => i),
-]);
+let db: SilaDatabase | null = null;
+afterEach(async () => {
+  await db?.close();
+  db = null;
+});
 
-function rawStored(): Promise<Uint8Array[]> {
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open('sila-document-scans');
-    open.onerror = () => reject(open.error ?? new Error('open failed'));
-    open.onsuccess = () => {
-      const all = open.result.transaction('scans').objectStore('scans').getAll();
-      all.onsuccess = () => {
-        open.result.close();
-        resolve(all.result as Uint8Array[]);
-      };
-      all.onerror = () => reject(all.error ?? new Error('getAll failed'));
-    };
-  });
+/** A JPEG-shaped scan carrying a marker text that must never appear in storage in clear. */
+function jpeg(marker: string): Uint8Array<ArrayBuffer> {
+  const text = new TextEncoder().encode(marker);
+  const b = new Uint8Array(64 + text.length).fill(0x41);
+  b.set([0xff, 0xd8, 0xff, 0xe0]);
+  b.set(text, 8);
+  b.set([0xff, 0xd9], b.length - 2);
+  return b;
 }
 
-describe('sealed scan store', () => {
-  it('stores sealed bytes and reads them back with the same key and document only', async () => {
-    const key = await importDataKey(randomBytes(32));
-    const other = await importDataKey(randomBytes(32));
-    const stored = await storeScan(key, 'doc-1', png, 'image/png');
-    expect(stored.mimeType).toBe('image/png');
-    expect(stored.sizeBytes).toBe(png.length);
-    expect(stored.sha256).toMatch(/^[0-9a-f]{64}$/);
+describe('documents scan store', () => {
+  it('attaches a scan to its record, reads it back, and removes a replaced one', async () => {
+    let idb;
+    ({ db, idb } = await openTestDatabase(undefined, 'docs-scan'));
+    await (db.collections.documents as RxCollection).insert({ ...samples.documents!.valid, id: 'doc1' });
+    const marker = 'SCAN-MARKER-هوية-1122';
+    const first = await storeScan(db, 'doc1', jpeg(marker));
+    if (!first.ok) throw new Error(first.messageEn);
+    expect(first.mimeType).toBe('image/jpeg');
+    expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await readScan(db, 'doc1', first.attachmentId, first.sha256)).toEqual(jpeg(marker));
+    // A wrong fingerprint (a swapped file) is not shown.
+    expect(await readScan(db, 'doc1', first.attachmentId, '0'.repeat(64))).toBeNull();
+    expect(await dumpIndexedDb(idb)).not.toContain(marker);
 
-    const raw = await rawStored();
-    expect(raw).toHaveLength(1);
-    const blob = raw[0]!;
-    expect([...blob.subarray(0, 8)]).not.toEqual([...png.subarray(0, 8)]);
-    expect(Buffer.from(blob).includes(Buffer.from(png.subarray(8)))).toBe(false);
-
-    expect(await readScan(key, 'doc-1', stored.attachmentId)).toEqual(png);
-    expect(await readScan(other, 'doc-1', stored.attachmentId)).toBeNull();
-    expect(await readScan(key, 'doc-2', stored.attachmentId)).toBeNull();
-    expect(await readScan(key, 'doc-1', 'scan-unknown')).toBeNull();
+    const second = await storeScan(db, 'doc1', jpeg('SECOND'));
+    if (!second.ok) throw new Error(second.messageEn);
+    expect(second.attachmentId).not.toBe(first.attachmentId);
+    await removeScan(db, 'doc1', first.attachmentId);
+    expect(await readScan(db, 'doc1', first.attachmentId, first.sha256)).toBeNull();
+    expect(await readScan(db, 'doc1', second.attachmentId, second.sha256)).toEqual(jpeg('SECOND'));
   });
 
-  it('refuses a blob that was altered on disk', async () => {
-    const key = await importDataKey(randomBytes(32));
-    const stored = await storeScan(key, 'doc-3', png, 'image/png');
-    await new Promise<void>((resolve, reject) => {
-      const open = indexedDB.open('sila-document-scans');
-      open.onsuccess = () => {
-        const store = open.result.transaction('scans', 'readwrite').objectStore('scans');
-        const id = `doc-3/${stored.attachmentId}`;
-        const get = store.get(id);
-        get.onsuccess = () => {
-          const bytes = new Uint8Array(get.result as Uint8Array);
-          bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
-          const put = store.put(bytes, id);
-          put.onsuccess = () => resolve();
-          put.onerror = () => reject(put.error ?? new Error('put failed'));
-        };
-      };
-      open.onerror = () => reject(open.error ?? new Error('open failed'));
-    });
-    expect(await readScan(key, 'doc-3', stored.attachmentId)).toBeNull();
+  it('refuses to attach to a record that is not stored, and a file that is not a scan', async () => {
+    ({ db } = await openTestDatabase(undefined, 'docs-scan-bad'));
+    const missing = await storeScan(db, 'nope', jpeg('x'));
+    expect(missing.ok === false && missing.messageAr).toMatch(/احفظ بيانات المستند/);
+    await (db.collections.documents as RxCollection).insert({ ...samples.documents!.valid, id: 'doc2' });
+    const program = await storeScan(db, 'doc2', new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]));
+    expect(program.ok).toBe(false);
   });
 });

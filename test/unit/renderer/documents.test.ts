@@ -45,10 +45,11 @@ import { documentConsistencyChecks, requiredDocumentsChecklist } from '../../../
 import { policyProfilesById } from '../../../shared/policy';
 import type { Beneficiary } from '../../../shared/schema';
 
-const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
-const JPEG = [0xff, 0xd8, 0xff, 0xe0, 0, 16];
-const WEBP = [0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50];
-const PDF = [...'%PDF-1.7\n'].map((c) => c.charCodeAt(0));
+/** Complete little files of each type (the store refuses a file cut off before its end marker). */
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+const JPEG = [0xff, 0xd8, 0xff, 0xe0, 0, 16, 0xff, 0xd9];
+const WEBP = [0x52, 0x49, 0x46, 0x46, 6, 0, 0, 0, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50];
+const PDF = [...'%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n'].map((c) => c.charCodeAt(0));
 
 describe('scan files are recognised by their bytes', () => {
   it('recognises PNG, JPEG, WebP and PDF signatures', () => {
@@ -56,8 +57,7 @@ describe('scan files are recognised by their bytes', () => {
     expect(sniffScanType(new Uint8Array(JPEG))).toBe('image/jpeg');
     expect(sniffScanType(new Uint8Array(WEBP))).toBe('image/webp');
     expect(sniffScanType(new Uint8Array(PDF))).toBe('application/pdf');
-    // A PDF with a few junk bytes before the header (allowed by the PDF spec).
-    expect(sniffScanType(new Uint8Array([0xef, 0xbb, 0xbf, ...PDF]))).toBe('application/pdf');
+    for (const f of [PNG, JPEG, WEBP, PDF]) expect(checkScanFile('f', new Uint8Array(f)).ok).toBe(true);
   });
 
   it('refuses other files whatever their name says', () => {
@@ -82,6 +82,12 @@ describe('scan files are recognised by their bytes', () => {
     expect(sniffScanType(new Uint8Array(PNG.slice(0, 7)))).toBeNull(); // truncated signature
   });
 
+  it('refuses a file cut off before its end (an interrupted copy)', () => {
+    const cut = checkScanFile('half.jpg', new Uint8Array(JPEG.slice(0, 5)));
+    expect(cut.ok === false && cut.code).toBe('truncated');
+    expect(cut.ok === false && cut.messageAr).toMatch(/غير مكتمل/);
+  });
+
   it('accepts a file by its content even with a misleading extension', () => {
     const r = checkScanFile('photo.pdf', new Uint8Array(JPEG));
     expect(r).toEqual({ ok: true, mimeType: 'image/jpeg', sizeBytes: JPEG.length });
@@ -92,11 +98,13 @@ describe('scan files are recognised by their bytes', () => {
     expect(empty.ok === false && empty.code).toBe('empty');
     const big = new Uint8Array(MAX_SCAN_BYTES + 1);
     big.set(PNG);
+    big.set(PNG.slice(-12), big.length - 12);
     const r = checkScanFile('big.png', big);
     expect(r.ok === false && r.code).toBe('too_large');
     expect(r.ok === false && r.messageAr).toMatch(/١٠ ميغابايت/);
     const exact = new Uint8Array(MAX_SCAN_BYTES);
     exact.set(PNG);
+    exact.set(PNG.slice(-12), exact.length - 12);
     expect(checkScanFile('limit.png', exact).ok).toBe(true);
   });
 

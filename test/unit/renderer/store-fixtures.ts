@@ -3,7 +3,6 @@
  * samples, which that file does not export), for the local-store tests.
  */
 import { generateNationalId } from '../../../shared/identity';
-import { hijriMonthLength } from '../../../shared/dates';
 
 const T = '2025-03-06T09:30:00.000Z';
 const HASH_A = 'a'.repeat(64);

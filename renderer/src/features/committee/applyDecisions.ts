@@ -144,13 +144,27 @@ export function useDecisionReconciliation(): void {
     const decisionsC = collection<CommitteeDecision>(db, 'committee_decisions');
     const requestsC = collection<SupportRequest>(db, 'support_requests');
     if (!decisionsC || !requestsC) return;
+    // Runs are serialised and coalesced: a burst of synced documents gives one more run, not many.
     let running: Promise<unknown> = Promise.resolve();
+    let queued = false;
     const run = () => {
-      running = running.then(() => reconcileDecisions(db, actorRef.current, profile)).catch((e: unknown) => console.error('decision reconciliation', e));
+      if (queued) return;
+      queued = true;
+      running = running
+        .then(() => {
+          queued = false;
+          return reconcileDecisions(db, actorRef.current, profile);
+        })
+        .catch((e: unknown) => console.error('decision reconciliation', e));
     };
+    // A decision may sync before its request's beneficiary or documents: their arrival re-runs it.
+    const watched = ['beneficiaries', 'documents']
+      .map((name) => db.collections[name] as RxCollection | undefined)
+      .filter((c): c is RxCollection => c !== undefined);
     const subs = [
       decisionsC.find().$.subscribe(run),
       requestsC.find({ selector: { state: 'submitted_to_committee' } }).$.subscribe(run),
+      ...watched.map((c) => c.$.subscribe(run)),
     ];
     return () => subs.forEach((s) => s.unsubscribe());
   }, [db, actor.userId, actor.role, branches, profile]);

@@ -22,12 +22,13 @@ export function PdfActions({ pdf, fileName, title, actor, audit, testIdPrefix }:
   const { platform, db } = useServices();
   const [copies, setCopies] = useState<number>(1);
   const [busy, setBusy] = useState<'print' | 'save' | null>(null);
+  // Message keys (translated at render, so they follow a change of language).
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ key: string; copies?: number } | null>(null);
 
   const failure = (e: unknown) => {
     console.error(e);
-    setError(e instanceof PlatformError ? t(e.messageKey) : t('declaration.errors.fileAction'));
+    setError(e instanceof PlatformError ? e.messageKey : 'declaration.errors.fileAction');
   };
 
   return (
@@ -53,7 +54,7 @@ export function PdfActions({ pdf, fileName, title, actor, audit, testIdPrefix }:
             platform
               .printPdf(pdf, title)
               .then(() => auditEvent(db, actor, 'print', audit.collectionName, audit.docId, `${audit.what} printed, copies ${copies}`))
-              .then(() => setDone(t('declaration.print.printed', { copies })))
+              .then(() => setDone({ key: 'declaration.print.printed', copies }))
               .catch(failure)
               .finally(() => setBusy(null));
           }}
@@ -74,7 +75,7 @@ export function PdfActions({ pdf, fileName, title, actor, audit, testIdPrefix }:
               .then(async (r) => {
                 if (!r.saved) return;
                 await auditEvent(db, actor, 'export', audit.collectionName, audit.docId, `${audit.what} saved as a file`);
-                setDone(t('declaration.print.saved'));
+                setDone({ key: 'declaration.print.saved' });
               })
               .catch(failure)
               .finally(() => setBusy(null));
@@ -85,12 +86,12 @@ export function PdfActions({ pdf, fileName, title, actor, audit, testIdPrefix }:
       </Group>
       {error ? (
         <Alert color="red" role="alert" mt="xs">
-          {error}
+          {t(error)}
         </Alert>
       ) : null}
       {done ? (
         <Alert color="teal" mt="xs" role="status" data-testid={`${testIdPrefix}-done`}>
-          {done}
+          {t(done.key, { copies: done.copies })}
         </Alert>
       ) : null}
     </>

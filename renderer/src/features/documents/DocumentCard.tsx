@@ -22,7 +22,7 @@ import {
 import { dateToInputText } from './dateInput';
 import { ScanThumb } from './ScanThumb';
 import { ScanViewer } from './ScanViewer';
-import { storeScan } from './scanStore';
+import { removeScan, storeScan } from './scanStore';
 import { useScanUrl } from './useScanUrl';
 import type { ScanMimeType } from './scanFile';
 
@@ -42,7 +42,7 @@ export function DocumentCard({ file, actor, document, referenceAt, onEdit }: Doc
   const { t, i18n } = useTranslation();
   const ar = i18n.language === 'ar';
   const locale = ar ? 'ar' : 'en';
-  const { db, dataKey } = useServices();
+  const { db } = useServices();
   const [method, setMethod] = useState<VerificationMethod>('original_seen');
   const [note, setNote] = useState('');
   const [error, setError] = useState<{ ar: string; en: string } | null>(null);
@@ -89,8 +89,10 @@ export function DocumentCard({ file, actor, document, referenceAt, onEdit }: Doc
     }
   }
 
-  async function saveEdited(bytes: Uint8Array<ArrayBuffer>, mimeType: ScanMimeType) {
-    const stored = await storeScan(dataKey, document.id, bytes, mimeType);
+  async function saveEdited(bytes: Uint8Array<ArrayBuffer>) {
+    const stored = await storeScan(db, document.id, bytes);
+    if (!stored.ok) throw new Error(stored.messageEn);
+    const { ok: _ok, ...attachment } = stored;
     const draft = {
       typeId: document.type,
       number: document.number ?? '',
@@ -101,19 +103,15 @@ export function DocumentCard({ file, actor, document, referenceAt, onEdit }: Doc
     } as const;
     const prepared = prepareDocument(
       draft,
-      {
-        beneficiary: file.beneficiary,
-        request: file.request,
-        userId: actor.userId,
-        now: new Date(),
-        newId: () => document.id,
-      },
+      { beneficiary: file.beneficiary, request: file.request, userId: actor.userId, now: new Date(), newId: () => document.id },
       document,
-      stored,
+      attachment,
     );
     if (!prepared.ok) throw new Error('edited scan: document no longer valid');
     const saved = await writeDocument(db, actor, prepared.document, 'scan rotated or cropped');
     if (!saved.ok) throw new Error(saved.messageEn);
+    const replaced = document.attachment?.attachmentId;
+    if (replaced && replaced !== attachment.attachmentId) await removeScan(db, document.id, replaced);
   }
 
   const statusColor = v.status === 'verified' ? 'green' : v.status === 'rejected' ? 'red' : 'gray';

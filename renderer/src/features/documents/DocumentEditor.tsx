@@ -41,7 +41,7 @@ import {
   SCAN_ACCEPT_ATTRIBUTE,
   type ScanMimeType,
 } from './scanFile';
-import { storeScan } from './scanStore';
+import { removeScan, storeScan } from './scanStore';
 import { ScanThumb } from './ScanThumb';
 
 export interface DocumentEditorProps extends StepPanelProps {
@@ -78,7 +78,7 @@ export function DocumentEditor({
 }: DocumentEditorProps) {
   const { t, i18n } = useTranslation();
   const ar = i18n.language === 'ar';
-  const { db, dataKey } = useServices();
+  const { db } = useServices();
   const [draft, setDraft] = useState<DocumentDraft>(() =>
     existing ? draftOf(existing) : emptyDraft(presetTypeId ?? ''),
   );
@@ -153,31 +153,39 @@ export function DocumentEditor({
     setSaveError(null);
     try {
       const documentId = existing?.id ?? newRecordId();
-      const ctx = {
-        beneficiary: file.beneficiary,
-        request: file.request,
-        userId: actor.userId,
-        now: new Date(),
-        newId: () => documentId,
-      };
-      const first = prepareDocument(draft, ctx, existing);
-      if (!first.ok) {
-        setProblems(first.problems);
-        return;
-      }
-      const stored = scan
-        ? await storeScan(dataKey, documentId, scan.bytes, scan.mimeType)
-        : undefined;
-      const prepared = prepareDocument(draft, ctx, existing, stored);
+      const ctx = { beneficiary: file.beneficiary, request: file.request, userId: actor.userId, now: new Date(), newId: () => documentId };
+      const prepared = prepareDocument(draft, ctx, existing);
       if (!prepared.ok) {
         setProblems(prepared.problems);
         return;
       }
       setProblems({});
-      const result = await writeDocument(db, actor, prepared.document);
-      if (!result.ok) {
-        setSaveError({ ar: result.messageAr, en: result.messageEn });
+      // The record first (a scan is an attachment of a stored record), then its scan.
+      const written = await writeDocument(db, actor, prepared.document);
+      if (!written.ok) {
+        setSaveError({ ar: written.messageAr, en: written.messageEn });
         return;
+      }
+      if (scan) {
+        const stored = await storeScan(db, documentId, scan.bytes);
+        if (!stored.ok) {
+          // The details are saved; the scan stays chosen here so "save" can be pressed again.
+          setSaveError({ ar: stored.messageAr, en: stored.messageEn });
+          return;
+        }
+        const { ok: _ok, ...attachment } = stored;
+        const withScan = prepareDocument(draft, ctx, prepared.document, attachment);
+        if (!withScan.ok) {
+          setProblems(withScan.problems);
+          return;
+        }
+        const linked = await writeDocument(db, actor, withScan.document, 'scan attached');
+        if (!linked.ok) {
+          setSaveError({ ar: linked.messageAr, en: linked.messageEn });
+          return;
+        }
+        const replaced = existing?.attachment?.attachmentId;
+        if (replaced && replaced !== attachment.attachmentId) await removeScan(db, documentId, replaced);
       }
       onDone();
     } catch {

@@ -4,6 +4,8 @@
  * the browser's guess, so a renamed program or archive is refused.
  */
 
+import { checkAttachmentBytes } from '../../data/attachments';
+
 /** Largest scan accepted (10 MB). */
 export const MAX_SCAN_BYTES = 10 * 1024 * 1024;
 
@@ -32,11 +34,7 @@ export function sniffScanType(bytes: Uint8Array): ScanMimeType | null {
   // RIFF....WEBP
   if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8))
     return 'image/webp';
-  // %PDF- (some generators put a few bytes before it; the PDF spec allows up to 1024)
-  const head = bytes.subarray(0, Math.min(bytes.length, 1024));
-  for (let i = 0; i + 5 <= head.length; i++) {
-    if (startsWith(head, [0x25, 0x50, 0x44, 0x46, 0x2d], i)) return 'application/pdf';
-  }
+  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf'; // %PDF-
   return null;
 }
 
@@ -44,7 +42,7 @@ export function isImageType(type: ScanMimeType): boolean {
   return type !== 'application/pdf';
 }
 
-export type ScanFileProblem = 'empty' | 'too_large' | 'unsupported_type';
+export type ScanFileProblem = 'empty' | 'too_large' | 'unsupported_type' | 'truncated';
 
 export type ScanFileCheck =
   | { ok: true; mimeType: ScanMimeType; sizeBytes: number }
@@ -80,6 +78,16 @@ export function checkScanFile(name: string, bytes: Uint8Array): ScanFileCheck {
       code: 'unsupported_type',
       messageAr: `الملف «${label}» ليس صورة (PNG أو JPEG أو WebP) ولا ملف PDF. احفظ المسح بإحدى هذه الصيغ ثم أرفقه.`,
       messageEn: `The file "${label}" is not an image (PNG, JPEG or WebP) or a PDF. Save the scan in one of these formats and attach it.`,
+    };
+  }
+  // The local store also refuses an incomplete file (a copy or download cut off).
+  const stored = checkAttachmentBytes(bytes);
+  if (!stored.ok) {
+    return {
+      ok: false,
+      code: 'truncated',
+      messageAr: `الملف «${label}» غير مكتمل (ربما انقطع النسخ أو التحميل). صوّر المستند أو انسخه مرة أخرى ثم أرفقه.`,
+      messageEn: `The file "${label}" is incomplete (the copy or download was probably cut off). Scan or copy it again and attach it.`,
     };
   }
   return { ok: true, mimeType, sizeBytes: bytes.length };

@@ -16,16 +16,17 @@ export function useScanUrl(
   documentId: string,
   attachment: BeneficiaryDocument['attachment'],
 ): ScanView {
-  const { dataKey } = useServices();
+  const { db } = useServices();
   const attachmentId = attachment?.attachmentId;
   const mimeType = attachment?.mimeType;
+  const sha256 = attachment?.sha256;
   const key = attachmentId ? `${documentId}/${attachmentId}` : '';
   const [loaded, setLoaded] = useState<{ key: string; view: ScanView } | null>(null);
   useEffect(() => {
-    if (!attachmentId || !mimeType) return;
+    if (!attachmentId || !mimeType || !sha256) return;
     let url: string | null = null;
     let cancelled = false;
-    readScan(dataKey, documentId, attachmentId).then(
+    readScan(db, documentId, attachmentId, sha256).then(
       (bytes) => {
         if (cancelled) return;
         if (!bytes) {
@@ -43,7 +44,7 @@ export function useScanUrl(
       cancelled = true;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [dataKey, documentId, attachmentId, mimeType, key]);
+  }, [db, documentId, attachmentId, mimeType, sha256, key]);
   if (!key) return { state: 'none' };
   return loaded?.key === key ? loaded.view : { state: 'loading' };
 }

@@ -31,7 +31,7 @@ function ScoreGroup({
   error?: string;
   required?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <Radio.Group
       name={name}
@@ -46,7 +46,14 @@ function ScoreGroup({
       <SimpleGrid cols={{ base: 1, sm: 5 }} spacing={large ? 'sm' : 'xs'} mt="xs">
         {scores.map((s) => (
           <Paper key={s} withBorder radius="md" p={large ? 'md' : 'xs'} className="sila-score-option">
-            <Radio value={String(s)} label={t(`service.score.${s}`)} size={large ? 'lg' : 'md'} data-testid={`score-${name}-${s}`} />
+            <Radio
+              value={String(s)}
+              label={t(`service.scoreWord.${s}`)}
+              description={new Intl.NumberFormat(i18n.language === 'en' ? 'en' : 'ar-u-nu-arab').format(s)}
+              size={large ? 'lg' : 'md'}
+              styles={{ labelWrapper: { flex: 1 } }}
+              data-testid={`score-${name}-${s}`}
+            />
           </Paper>
         ))}
       </SimpleGrid>

@@ -103,7 +103,7 @@ export function HandOverLayer({ file }: { file: RequestFile }) {
       style={{ zIndex: 1000, overflowY: 'auto' }}
     >
       <FocusTrap active>
-        <Container size="sm" py="xl">
+        <Container size="md" py="xl">
           {phase === 'form' ? (
             <Stack gap="lg">
               <Title order={1} id="handover-title" size="h2">
