@@ -331,7 +331,20 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     // or JPEG in clear (raw or base64) or the ID number typed.
     const dump = await page.evaluate(async () => {
       const parts: string[] = [];
-      const replacer = (_k: string, v: unknown) => (v instanceof Uint8Array || v instanceof ArrayBuffer ? btoa(String.fromCharCode(...new Uint8Array(v instanceof ArrayBuffer ? v : v.buffer))) : v);
+      const b64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (c) => String.fromCharCode(c)).join(''));
+      // Blobs and byte arrays (attachments) become base64 so a clear image would show its signature.
+      async function plain(v: unknown): Promise<unknown> {
+        if (v instanceof Blob) return b64(new Uint8Array(await v.arrayBuffer()));
+        if (v instanceof ArrayBuffer) return b64(new Uint8Array(v));
+        if (ArrayBuffer.isView(v)) return b64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+        if (Array.isArray(v)) return Promise.all(v.map(plain));
+        if (v && typeof v === 'object') {
+          const out: Record<string, unknown> = {};
+          for (const [k, x] of Object.entries(v)) out[k] = await plain(x);
+          return out;
+        }
+        return v;
+      }
       for (const info of await indexedDB.databases()) {
         const db = await new Promise<IDBDatabase>((ok, fail) => {
           const req = indexedDB.open(info.name!);
@@ -344,7 +357,7 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
             req.onsuccess = () => ok(req.result as unknown[]);
             req.onerror = () => fail(req.error ?? new Error('getAll failed'));
           });
-          for (const row of rows) parts.push(typeof row === 'string' ? row : JSON.stringify(row, replacer));
+          for (const row of rows) parts.push(JSON.stringify(await plain(row)));
         }
         db.close();
       }

@@ -79,6 +79,14 @@ describe('sign-in and unlock (UI)', () => {
     expect(stored).toContain(user.username);
     expect(stored).not.toContain(user.password);
 
+    // Settings: the idle-lock minutes and the audit chain check (this device's unlock is audited).
+    await page.evaluate(() => (window.location.hash = '#/settings'));
+    await page.getByTestId('settings-idle-lock').waitFor();
+    expect(await page.getByTestId('settings-idle-lock').inputValue()).toBe('10');
+    await page.getByTestId('audit-verify').click();
+    await expect.poll(() => page.getByTestId('audit-result').first().getAttribute('data-ok')).toBe('true');
+    await page.screenshot({ path: join(screenshotDir, 'store-settings-audit.png'), fullPage: true });
+
     // HQ down: reload → offline unlock with the same password.
     await hq.stop();
     try {

@@ -61,19 +61,23 @@ export interface BeneficiaryInput {
   phone?: string;
 }
 
-export async function fillRegistration(page: Page, input: BeneficiaryInput): Promise<void> {
+/**
+ * The reception registration form (features/reception): the full name goes into the name
+ * parts (first, father, [grandfather,] family), the ID card's expiry is a fixed future Hijri
+ * date unless given.
+ */
+export async function fillRegistration(page: Page, input: BeneficiaryInput & { idExpiry?: string }): Promise<void> {
   const form = page.getByTestId('registration-form');
-  // The reception form takes the name in parts (first, father, grandfather, family).
   const parts = input.fullName.trim().split(/\s+/);
-  const first = parts[0] ?? '';
-  const family = parts.length > 1 ? parts[parts.length - 1]! : '';
-  const father = parts.length > 2 ? parts[1]! : '';
-  const grandfather = parts.length > 3 ? parts.slice(2, -1).join(' ') : '';
+  const [first = '', ...rest] = parts;
+  const family = rest.length > 0 ? rest[rest.length - 1]! : '';
+  const middle = rest.slice(0, -1);
   await form.locator('input[name="nameFirst"]').fill(first);
-  await form.locator('input[name="nameFather"]').fill(father);
-  await form.locator('input[name="nameGrandfather"]').fill(grandfather);
+  await form.locator('input[name="nameFather"]').fill(middle[0] ?? '');
+  await form.locator('input[name="nameGrandfather"]').fill(middle.slice(1).join(' '));
   await form.locator('input[name="nameFamily"]').fill(family);
   await form.locator('input[name="nationalId"]').fill(input.nationalId);
+  await form.locator('input[name="idExpiry"]').fill(input.idExpiry ?? '01/01/1450');
   await form.locator('input[name="phone"]').fill(input.phone ?? '');
   await page.getByTestId('register-submit').click();
 }

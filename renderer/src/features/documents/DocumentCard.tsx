@@ -24,7 +24,6 @@ import { ScanThumb } from './ScanThumb';
 import { ScanViewer } from './ScanViewer';
 import { removeScan, storeScan } from './scanStore';
 import { useScanUrl } from './useScanUrl';
-import type { ScanMimeType } from './scanFile';
 
 export interface DocumentCardProps extends StepPanelProps {
   document: BeneficiaryDocument;
