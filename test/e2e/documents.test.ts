@@ -331,7 +331,8 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
     // or JPEG in clear (raw or base64) or the ID number typed.
     const dump = await page.evaluate(async () => {
       const parts: string[] = [];
-      const b64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (c) => String.fromCharCode(c)).join(''));
+      const b64 = (bytes: Uint8Array) =>
+        btoa(Array.from(bytes, (c) => String.fromCharCode(c)).join(''));
       // Blobs and byte arrays (attachments) become base64 so a clear image would show its signature.
       async function plain(v: unknown): Promise<unknown> {
         if (v instanceof Blob) return b64(new Uint8Array(await v.arrayBuffer()));
@@ -364,6 +365,7 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
       return parts.join('\n');
     });
     expect(dump.length).toBeGreaterThan(1000);
+    expect(dump).toContain('U2FsdGVkX1'); // crypto-js ciphertext ("Salted__") is there
     expect(dump).not.toContain('iVBORw0KGgo'); // PNG
     expect(dump).not.toMatch(/\/9j\/[0-9A-Za-z+/]{4}/); // JPEG
     expect(dump).not.toContain(otherId);

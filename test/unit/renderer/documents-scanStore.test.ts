@@ -7,7 +7,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RxCollection } from 'rxdb';
 import type { SilaDatabase } from '../../../renderer/src/data/database';
-import { readScan, removeScan, storeScan } from '../../../renderer/src/features/documents/scanStore';
+import {
+  readScan,
+  removeScan,
+  storeScan,
+} from '../../../renderer/src/features/documents/scanStore';
 import { samples } from './store-fixtures';
 import { dumpIndexedDb, openTestDatabase } from './store-helpers';
 
@@ -31,7 +35,10 @@ describe('documents scan store', () => {
   it('attaches a scan to its record, reads it back, and removes a replaced one', async () => {
     let idb;
     ({ db, idb } = await openTestDatabase(undefined, 'docs-scan'));
-    await (db.collections.documents as RxCollection).insert({ ...samples.documents!.valid, id: 'doc1' });
+    await (db.collections.documents as RxCollection).insert({
+      ...samples.documents!.valid,
+      id: 'doc1',
+    });
     const marker = 'SCAN-MARKER-هوية-1122';
     const first = await storeScan(db, 'doc1', jpeg(marker));
     if (!first.ok) throw new Error(first.messageEn);
@@ -54,7 +61,10 @@ describe('documents scan store', () => {
     ({ db } = await openTestDatabase(undefined, 'docs-scan-bad'));
     const missing = await storeScan(db, 'nope', jpeg('x'));
     expect(missing.ok === false && missing.messageAr).toMatch(/احفظ بيانات المستند/);
-    await (db.collections.documents as RxCollection).insert({ ...samples.documents!.valid, id: 'doc2' });
+    await (db.collections.documents as RxCollection).insert({
+      ...samples.documents!.valid,
+      id: 'doc2',
+    });
     const program = await storeScan(db, 'doc2', new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0]));
     expect(program.ok).toBe(false);
   });

@@ -46,7 +46,10 @@ import { policyProfilesById } from '../../../shared/policy';
 import type { Beneficiary } from '../../../shared/schema';
 
 /** Complete little files of each type (the store refuses a file cut off before its end marker). */
-const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+const PNG = [
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42,
+  0x60, 0x82,
+];
 const JPEG = [0xff, 0xd8, 0xff, 0xe0, 0, 16, 0xff, 0xd9];
 const WEBP = [0x52, 0x49, 0x46, 0x46, 6, 0, 0, 0, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50];
 const PDF = [...'%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n'].map((c) => c.charCodeAt(0));
@@ -57,7 +60,8 @@ describe('scan files are recognised by their bytes', () => {
     expect(sniffScanType(new Uint8Array(JPEG))).toBe('image/jpeg');
     expect(sniffScanType(new Uint8Array(WEBP))).toBe('image/webp');
     expect(sniffScanType(new Uint8Array(PDF))).toBe('application/pdf');
-    for (const f of [PNG, JPEG, WEBP, PDF]) expect(checkScanFile('f', new Uint8Array(f)).ok).toBe(true);
+    for (const f of [PNG, JPEG, WEBP, PDF])
+      expect(checkScanFile('f', new Uint8Array(f)).ok).toBe(true);
   });
 
   it('refuses other files whatever their name says', () => {

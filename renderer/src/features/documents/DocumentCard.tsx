@@ -102,7 +102,13 @@ export function DocumentCard({ file, actor, document, referenceAt, onEdit }: Doc
     } as const;
     const prepared = prepareDocument(
       draft,
-      { beneficiary: file.beneficiary, request: file.request, userId: actor.userId, now: new Date(), newId: () => document.id },
+      {
+        beneficiary: file.beneficiary,
+        request: file.request,
+        userId: actor.userId,
+        now: new Date(),
+        newId: () => document.id,
+      },
       document,
       attachment,
     );
@@ -110,7 +116,8 @@ export function DocumentCard({ file, actor, document, referenceAt, onEdit }: Doc
     const saved = await writeDocument(db, actor, prepared.document, 'scan rotated or cropped');
     if (!saved.ok) throw new Error(saved.messageEn);
     const replaced = document.attachment?.attachmentId;
-    if (replaced && replaced !== attachment.attachmentId) await removeScan(db, document.id, replaced);
+    if (replaced && replaced !== attachment.attachmentId)
+      await removeScan(db, document.id, replaced);
   }
 
   const statusColor = v.status === 'verified' ? 'green' : v.status === 'rejected' ? 'red' : 'gray';

@@ -153,7 +153,13 @@ export function DocumentEditor({
     setSaveError(null);
     try {
       const documentId = existing?.id ?? newRecordId();
-      const ctx = { beneficiary: file.beneficiary, request: file.request, userId: actor.userId, now: new Date(), newId: () => documentId };
+      const ctx = {
+        beneficiary: file.beneficiary,
+        request: file.request,
+        userId: actor.userId,
+        now: new Date(),
+        newId: () => documentId,
+      };
       const prepared = prepareDocument(draft, ctx, existing);
       if (!prepared.ok) {
         setProblems(prepared.problems);
@@ -185,7 +191,8 @@ export function DocumentEditor({
           return;
         }
         const replaced = existing?.attachment?.attachmentId;
-        if (replaced && replaced !== attachment.attachmentId) await removeScan(db, documentId, replaced);
+        if (replaced && replaced !== attachment.attachmentId)
+          await removeScan(db, documentId, replaced);
       }
       onDone();
     } catch {

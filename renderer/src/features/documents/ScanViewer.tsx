@@ -210,7 +210,15 @@ export function ScanViewer({ onClose, bytes, mimeType, title, onSave }: ScanView
                 {t('documents.viewer.cropHelp')}
               </Text>
             )}
-            <div dir="ltr" style={{ position: 'relative', alignSelf: 'center', lineHeight: 0, overflow: 'hidden' }}>
+            <div
+              dir="ltr"
+              style={{
+                position: 'relative',
+                alignSelf: 'center',
+                lineHeight: 0,
+                overflow: 'hidden',
+              }}
+            >
               <canvas
                 ref={canvas}
                 data-testid="viewer-canvas"

@@ -24,16 +24,37 @@ async function recordOf(db: SilaDatabase, documentId: string): Promise<RxDocumen
 }
 
 /** Attaches a scan to the stored record `documentId`; returns what the record keeps about it. */
-export async function storeScan(db: SilaDatabase, documentId: string, bytes: Uint8Array<ArrayBuffer>): Promise<({ ok: true } & StoredScan) | ({ ok: false } & ScanProblem)> {
+export async function storeScan(
+  db: SilaDatabase,
+  documentId: string,
+  bytes: Uint8Array<ArrayBuffer>,
+): Promise<({ ok: true } & StoredScan) | ({ ok: false } & ScanProblem)> {
   const record = await recordOf(db, documentId);
   if (!record) return { ok: false, ...notSaved };
   const stored = await attachFile(record, bytes);
-  if (!stored.ok) return { ok: false, code: stored.code, messageAr: stored.messageAr, messageEn: stored.messageEn };
-  return { ok: true, attachmentId: stored.attachmentId, mimeType: stored.mimeType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 };
+  if (!stored.ok)
+    return {
+      ok: false,
+      code: stored.code,
+      messageAr: stored.messageAr,
+      messageEn: stored.messageEn,
+    };
+  return {
+    ok: true,
+    attachmentId: stored.attachmentId,
+    mimeType: stored.mimeType,
+    sizeBytes: stored.sizeBytes,
+    sha256: stored.sha256,
+  };
 }
 
 /** The scan's bytes, or null when it is not on this laptop (taken on another device) or is damaged. */
-export async function readScan(db: SilaDatabase, documentId: string, attachmentId: string, sha256: string): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function readScan(
+  db: SilaDatabase,
+  documentId: string,
+  attachmentId: string,
+  sha256: string,
+): Promise<Uint8Array<ArrayBuffer> | null> {
   const record = await recordOf(db, documentId);
   if (!record) return null;
   const read = await readAttachment(record, attachmentId, sha256);
@@ -41,7 +62,11 @@ export async function readScan(db: SilaDatabase, documentId: string, attachmentI
 }
 
 /** Removes a replaced scan (an edited or re-taken one) so no stray copy of personal data stays behind. */
-export async function removeScan(db: SilaDatabase, documentId: string, attachmentId: string): Promise<void> {
+export async function removeScan(
+  db: SilaDatabase,
+  documentId: string,
+  attachmentId: string,
+): Promise<void> {
   const record = await recordOf(db, documentId);
   const attachment = record?.getLatest().getAttachment(attachmentId);
   if (attachment) await attachment.remove();
