@@ -14,10 +14,13 @@
  *   SILA_TOMBSTONE_RETENTION_DAYS  default 730 (min 30); 0 disables purging
  *   SILA_BODY_LIMIT_BYTES default 8388608
  *   SILA_TRUST_PROXY      TLS proxy address(es) whose X-Forwarded-For is trusted
- * First administrator: `npm run hq:admin -- create-admin --username …` (see docs/hq-operations.md).
+ *   SILA_LOCAL_SETUP=1    on an empty PGlite HQ, create branch 'main', an administrator and a branch
+ *                         employee with random passwords (hq/first-run.ts); `npm start` sets it
+ * First administrator otherwise: `npm run hq:admin -- create-admin --username …` (see docs/hq-operations.md).
  */
 import { resolve } from 'node:path';
 import { startHq } from './server';
+import { ensureLocalSetup } from './first-run';
 
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 8787;
@@ -31,11 +34,22 @@ function parsePort(raw: string | undefined): number {
 async function main() {
   const env = process.env;
   const databaseUrl = env.DATABASE_URL || undefined;
+  const dataDir = databaseUrl ? undefined : resolve(env.SILA_HQ_DATA || './.hq-data');
+  if (env.SILA_LOCAL_SETUP === '1' && dataDir) {
+    const created = await ensureLocalSetup(dataDir);
+    if (created) {
+      process.stdout.write(
+        `\nFirst run: branch 'main' and these accounts were created (also in ${dataDir}/first-run-accounts.txt):\n` +
+          created.map((a) => `  ${a.role.padEnd(13)} username: ${a.username}   password: ${a.password}\n`).join('') +
+          '\n',
+      );
+    }
+  }
   const hq = await startHq({
     port: parsePort(env.PORT),
     host: env.HOST || '127.0.0.1',
     databaseUrl,
-    dataDir: databaseUrl ? undefined : resolve(env.SILA_HQ_DATA || './.hq-data'),
+    dataDir,
     logLevel: env.LOG_LEVEL || 'info',
     allowedOrigins: (env.SILA_ALLOWED_ORIGINS ?? '')
       .split(',')
