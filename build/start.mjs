@@ -17,7 +17,11 @@ let electronBinary;
 try {
   electronBinary = require('electron'); // the path of the Electron binary (downloaded on first use)
 } catch (err) {
-  console.error('Electron is not installed: run `npm install` (see README, Troubleshooting).', err);
+  console.error(
+    `\nThe Electron binary is not available (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).\n` +
+      'Electron downloads its binary on first use; this machine could not fetch it.\n' +
+      'Use Sila in a browser instead with `npm run hq` and `npm run web`, or see README.md, "Troubleshooting".',
+  );
   hq.kill('SIGTERM');
   process.exit(1);
 }

@@ -65,10 +65,14 @@ export async function answerInterview(page: Page, service: Service): Promise<voi
       case 'number':
         await page.locator(`input[name="q-${q.id}"]`).first().fill('4');
         break;
-      case 'choice':
+      case 'choice': {
+        // Picking the chosen option again would clear it (the draft may already hold it).
+        const first = q.options?.[0];
+        if (!first || (await field.inputValue()) === first.labelAr) break;
         await field.click();
-        await page.getByRole('option').first().click();
+        await page.getByRole('option', { name: first.labelAr, exact: true }).click();
         break;
+      }
       case 'yesno':
         await page.locator(`input[name="q-${q.id}"][value="yes"]`).check();
         break;
