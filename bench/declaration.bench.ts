@@ -43,7 +43,7 @@ table{width:100%;border-collapse:collapse}td,th{border:.5pt solid #b3b8b8;paddin
 .qr{float:left;width:88pt}.sig{display:flex;gap:16pt}.sig div{flex:1;border:.5pt solid #999;height:118pt;padding:4pt}
 </style></head><body>
 <svg class="qr" viewBox="0 0 ${qr.size + 4} ${qr.size + 4}"><rect width="100%" height="100%" fill="#fff"/><path d="${path}"/></svg>
-<h1>${esc(d.association.name)}</h1><div class="lic">ترخيص المركز الوطني لتنمية القطاع غير الربحي رقم ${esc(d.association.licenceNumber)}</div>
+<h1>${esc(d.association.name)}</h1><div class="lic">ترخيص المركز الوطني لتنمية القطاع غير الربحي رقم ${esc(d.association.licenceNumber ?? "")}</div>
 <div class="title">إقرار بصحة البيانات</div>
 ${kv([['الرقم المرجعي', d.reference], ['التاريخ', formatHijriAndGregorian(new Date(d.declaredAt))], ['المكان', d.place]])}
 <h2>بيانات المستفيد</h2>${kv([['الاسم الكامل', b.fullName], ['رقم الهوية / الإقامة', b.nationalId], ['الجنسية', b.nationality ?? ''], ['تاريخ الميلاد', b.dateOfBirth ?? ''], ['الحالة الاجتماعية', b.maritalStatus ?? ''], ['رقم الجوال', b.mobile], ['البريد الإلكتروني', b.email ?? ''], ['رقم الحساب البنكي (IBAN)', b.iban ?? ''], ['العنوان', b.address ?? ''], ['جهة العمل / مصدر الدخل', b.employer ?? '']])}

@@ -52,7 +52,8 @@ export interface DeclaredData {
 
 export interface AssociationHeader {
   name: string;
-  licenceNumber: string;
+  /** رقم الترخيص; not every association's policy states it (e.g. Yusr). */
+  licenceNumber?: string;
   phone?: string;
   email?: string;
   address?: string;

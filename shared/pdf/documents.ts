@@ -39,7 +39,7 @@ const MAX_SIGNATURE_BYTES = 2 * 1024 * 1024;
 function checkAssociation(check: FieldChecker, a: AssociationHeader | undefined, path: string): void {
   if (!a) throw new DocumentInputError(path, 'missing', `بيانات الجمعية (${path}) مطلوبة.`, `The association details (${path}) are required.`);
   check.text(`${path}.name`, a.name, { max: FIELD_LIMITS.name, required: true, bold: true });
-  check.text(`${path}.licenceNumber`, a.licenceNumber, { max: 20, required: true, bold: true });
+  check.text(`${path}.licenceNumber`, a.licenceNumber, { max: 20, bold: true });
   for (const k of ['phone', 'email', 'address', 'website'] as const) check.text(`${path}.${k}`, a[k], { max: FIELD_LIMITS.short });
 }
 
@@ -136,7 +136,9 @@ function header(flow: Flow, association: AssociationHeader, title: string, reser
     flow.page.drawAligned(l, flow.left + reserveLeft, w, flow.y + 17, 'right', DARK);
     flow.y += 24;
   }
-  const licence = flow.lines(`ترخيص المركز الوطني لتنمية القطاع غير الربحي رقم ${association.licenceNumber}`, 'regular', 10, w)[0];
+  const licence = association.licenceNumber
+    ? flow.lines(`ترخيص المركز الوطني لتنمية القطاع غير الربحي رقم ${association.licenceNumber}`, 'regular', 10, w)[0]
+    : undefined;
   if (licence) flow.page.drawAligned(licence, flow.left + reserveLeft, w, flow.y + 11, 'right', [0.35, 0.35, 0.35]);
   flow.y += 26;
   const titleLine = flow.lines(title, 'bold', 18, flow.width)[0];

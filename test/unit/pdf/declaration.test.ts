@@ -85,7 +85,7 @@ function fieldValues(d: DeclarationInput): string[] {
   return [
     d.reference,
     d.association.name,
-    d.association.licenceNumber,
+    ...(d.association.licenceNumber ? [d.association.licenceNumber] : []),
     b.fullName,
     b.nationalId,
     b.mobile,
@@ -380,5 +380,18 @@ describe('QR code and long data', () => {
     // the table header is repeated on each page the table continues on
     const perPage = execFileSync('pdftotext', ['-layout', '-f', '2', '-l', '2', file, '-'], { encoding: 'utf8' });
     expect(norm(perPage)).toContain(norm('صلة القرابة'));
+  });
+});
+
+describe('association without a licence number in its policy (Yusr)', () => {
+  it('prints no licence line rather than a placeholder', async () => {
+    const d = sampleDeclaration();
+    const { licenceNumber: _omitted, ...association } = d.association;
+    const built = await buildDeclarationPdf({ ...d, association }, { variant: 'blank', device }, assets);
+    const file = join(tmp, 'declaration-no-licence.pdf');
+    writeFileSync(file, built.pdf);
+    const text = pdftotext(file, false);
+    expect(norm(text)).toContain(norm(d.association.name));
+    expect(text).not.toContain('غير الربحي رقم');
   });
 });

@@ -16,7 +16,7 @@ export function associationHeader(profile: PolicyProfile): DeclarationInput['ass
   const c = profile.contact;
   return {
     name: profile.association.nameAr,
-    licenceNumber: profile.association.licenceNumber ?? '-',
+    ...(profile.association.licenceNumber ? { licenceNumber: profile.association.licenceNumber } : {}),
     ...(c?.phones[0] ? { phone: c.phones[0] } : {}),
     ...(c?.email ? { email: c.email } : {}),
     ...(c?.website ? { website: c.website } : {}),
