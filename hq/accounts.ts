@@ -15,11 +15,12 @@
  * instance, rotated with `hq:admin -- rotate-signing-key`; a retired key still verifies for
  * one access-token lifetime).
  */
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { roles, type Role } from '../shared/schema';
+import { createHash, createHmac, createPublicKey, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hqConfig, roles, validateDocument, type Role } from '../shared/schema';
 import type { Database, Queryable } from './db';
 import { HqError, errors } from './errors';
 import { hashPassword, passwordProblem, verifyPassword, type PasswordHashParams } from './passwords';
+import { pushChanges } from './store';
 
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 export const REFRESH_TOKEN_TTL_S = 30 * 24 * 3600;
@@ -129,7 +130,15 @@ export function checkDevicePublicKey(v: unknown): { kty: 'EC'; crv: 'P-256'; x: 
       { field: 'device.publicKey' },
     );
   }
-  return { kty: 'EC', crv: 'P-256', x: k.x, y: k.y };
+  const key = { kty: 'EC' as const, crv: 'P-256' as const, x: k.x, y: k.y };
+  try {
+    createPublicKey({ key, format: 'jwk' }); // the point must lie on the curve
+  } catch {
+    throw bad('device.publicKey is not a point on the P-256 curve.', 'المفتاح العام للجهاز غير صالح. حدّث التطبيق ثم أعد تسجيل الدخول.', {
+      field: 'device.publicKey',
+    });
+  }
+  return key;
 }
 
 // ---------- signing keys and access tokens ----------
@@ -479,10 +488,39 @@ export async function signIn(ctx: AuthContext, body: unknown, ip: string): Promi
   }
   await ctx.db.query('DELETE FROM hq_signin_throttle WHERE key = ANY($1::text[])', [keys]);
   const user = toUser(row);
-  return ctx.db.transaction(async (tx) => {
+  const tokens = await ctx.db.transaction(async (tx) => {
     const deviceId = await ensureDevice(tx, user.id, b.device);
     return issueTokens(ctx, tx, user, deviceId, randomUUID());
   });
+  if (tokens.deviceId) await publishDeviceKey(ctx.db, tokens.deviceId, user);
+  return tokens;
+}
+
+/**
+ * Publishes a registered device's public key to every laptop as an `hq_config` entry of kind
+ * `device`, so any office can verify the declarations that device signed (shared/declaration
+ * `verifyDeclaration` with the known device keys). Insert-only: an existing entry is kept.
+ */
+export async function publishDeviceKey(db: Database, deviceId: string, user: UserRecord): Promise<void> {
+  const device = await getDevice(db, deviceId);
+  if (!device) return;
+  const spki = createPublicKey({ key: { ...(device.publicKey as Record<string, string>) }, format: 'jwk' })
+    .export({ type: 'spki', format: 'der' })
+    .toString('base64url');
+  const now = new Date().toISOString();
+  const entry = {
+    id: `device-${deviceId}`.slice(0, 64),
+    createdAt: now,
+    updatedAt: now,
+    updatedBy: 'hq',
+    kind: 'device',
+    ...(user.branchIds[0] ? { branchId: user.branchIds[0] } : {}),
+    device: { deviceId, label: device.label, publicKey: spki, enrolledAt: now },
+    _deleted: false,
+  };
+  const checked = validateDocument(hqConfig, entry);
+  if (!checked.ok) throw errors.internal();
+  await pushChanges(db, hqConfig, [{ newDocumentState: entry }]);
 }
 
 export async function refreshTokens(ctx: AuthContext, body: unknown): Promise<TokenPair> {

@@ -31,7 +31,7 @@ import { generateNationalId } from '../../shared/identity/nationalId';
 import { policyProfilesById } from '../../shared/policy';
 import { chromiumArgs, chromiumPath, watchPage } from './helpers/browser';
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
-import { createHqUser, startPgliteHq, testAdmin, type HqUser, type TestHq } from './helpers/hq';
+import { createHqUser, startPgliteHq, type HqUser, type TestHq } from './helpers/hq';
 import { signIn } from './helpers/app';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -263,22 +263,8 @@ describe('declaration, submission, receipt and the committee decision', () => {
     await branch.getByTestId('declaration-reopen-pdf').click();
     await branch.getByTestId('declaration-built').waitFor();
 
-    // Register this laptop's declaration key with HQ (an administrator's step), so any office verifies it.
-    const publicKeySpki = await branch.evaluate(
-      () =>
-        new Promise<string>((res, rej) => {
-          const open = indexedDB.open('sila-device-signing');
-          open.onsuccess = () => {
-            const get = open.result.transaction('keys').objectStore('keys').get('declaration');
-            get.onsuccess = () => res((get.result as { publicKeySpki: string }).publicKeySpki);
-            get.onerror = () => rej(get.error);
-          };
-          open.onerror = () => rej(open.error);
-        }),
-    );
-    await push(hq.url, await deviceToken(hq.url, testAdmin, 'seed-hq-admin-laptop'), 'hq_config', [
-      { id: 'device-branch-laptop', createdAt: now.toISOString(), updatedAt: now.toISOString(), updatedBy: 'e2e-admin', kind: 'device', branchId: 'main', device: { deviceId: 'branch-laptop', label: 'حاسوب الفرع', publicKey: publicKeySpki, enrolledAt: now.toISOString() } },
-    ]);
+    // No administrator step: HQ published this laptop's key (registered at sign-in) as an
+    // hq_config device entry, so the committee's laptop verifies the declaration below.
 
     // Submission and the receipt.
     await branch.evaluate(() => (window.location.hash = '#/requests/rDecl/submission'));

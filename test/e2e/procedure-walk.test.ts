@@ -36,7 +36,7 @@ import { chromiumArgs, chromiumPath, watchPage } from './helpers/browser';
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
 import { createHqUser, startPgliteHq, type HqUser, type TestHq } from './helpers/hq';
 import { fillRegistration, signIn } from './helpers/app';
-import { answerInterview, chooseProfile, go, screenshot, setLocale, signOnPad, switchUser } from './helpers/procedure';
+import { answerInterview, chooseProfile, deviceToken, go, screenshot, setLocale, signOnPad, stateAtHq, switchUser } from './helpers/procedure';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const distDir = resolve(repoRoot, process.env.SILA_RENDERER_DIST ?? 'dist/renderer');
@@ -129,6 +129,7 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     const nationalId = generateNationalId('citizen', idSeed);
     const shot = (page: Page, step: string) => screenshot(page, screenshotDir, `walk-${w.profileId}-${step}`);
     const hqUrl = hq.url;
+    let observer = '';
 
     const page = await laptop(`branch-${w.profileId}`);
     current = page;
@@ -139,6 +140,7 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
       await signIn(page, { hqUrl, username: researcher.username, password: researcher.password });
       await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: false });
       await chooseProfile(page, profile);
+      observer = await deviceToken(hqUrl, staff, `walk-observer-${w.profileId}`);
       await hq.stop();
     } else {
       await signIn(page, { hqUrl, username: staff.username, password: staff.password });
@@ -214,7 +216,13 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     await expect.poll(() => page.getByTestId('request-state').getAttribute('data-state')).toBe('with_social_researcher');
     await shot(page, '07-referred');
 
-    await switchUser(page, { hqUrl, username: researcher.username, password: researcher.password, offline: !!w.offline });
+    if (w.offline) {
+      // The researcher works from her own account: each user's store on a laptop is separate, so
+      // the referral reaches her through HQ. HQ comes back for this hand-over only.
+      await hq.restart();
+      await expect.poll(() => stateAtHq(hqUrl, observer, requestId), { timeout: 120_000, interval: 1_000 }).toBe('with_social_researcher');
+    }
+    await switchUser(page, { hqUrl, username: researcher.username, password: researcher.password, offline: false });
     await go(page, `#/requests/${requestId}/interview`);
     await page.getByTestId('return-from-researcher').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('referral-open').textContent()).toContain(reason);
@@ -223,8 +231,15 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     await page.getByTestId('return-from-researcher').click();
     await expect.poll(() => page.getByTestId('request-state').getAttribute('data-state')).toBe('data_collection');
 
-    await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: !!w.offline });
+    if (w.offline) await expect.poll(() => stateAtHq(hqUrl, observer, requestId), { timeout: 120_000, interval: 1_000 }).toBe('data_collection');
+    await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: false });
     await go(page, `#/requests/${requestId}/interview`);
+    await expect.poll(() => page.getByTestId('request-state').getAttribute('data-state'), { timeout: 120_000, interval: 1_000 }).toBe('data_collection');
+    if (w.offline) {
+      await hq.stop(); // offline again for the rest of the branch's work
+      await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: true });
+      await go(page, `#/requests/${requestId}/interview`);
+    }
     await page.getByTestId('interview-form').waitFor();
     await answerInterview(page, service); // the draft is kept; answering again is harmless
     await page.getByTestId('complete-interview').click();
@@ -330,7 +345,9 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     if (w.offline) {
       // Everything so far was done with HQ down: nothing of it is at HQ yet. HQ comes back; the
       // laptop syncs on its own.
+      expect(await page.getByTestId('request-file').getAttribute('data-state')).toBe('submitted_to_committee');
       await hq.restart();
+      await expect.poll(() => stateAtHq(hqUrl, observer, requestId), { timeout: 120_000, interval: 1_000 }).toBe('submitted_to_committee');
     }
 
     // ---- Committee decision on another laptop ----
@@ -422,6 +439,7 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
       await walk(w);
     } catch (err) {
       if (current) await current.screenshot({ path: join(screenshotDir, `walk-${w.profileId}-FAILED.png`), fullPage: true }).catch(() => {});
+      if (w.offline) await hq.restart().catch(() => {});
       if (committee) await committee.screenshot({ path: join(screenshotDir, `walk-${w.profileId}-FAILED-committee.png`), fullPage: true }).catch(() => {});
       throw err;
     }

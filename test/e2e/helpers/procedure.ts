@@ -90,3 +90,34 @@ export async function signOnPad(page: Page): Promise<void> {
   for (let i = 1; i <= 22; i++) await page.mouse.move(box.x + 40 + i * 14, box.y + 110 - Math.sin(i / 3) * 40, { steps: 2 });
   await page.mouse.up();
 }
+
+/** An HQ access token for a laptop (device key registered), as the app gets at sign-in. */
+export async function deviceToken(hqUrl: string, user: { username: string; password: string }, deviceId: string): Promise<string> {
+  const { publicKey } = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const jwk = await crypto.subtle.exportKey('jwk', publicKey);
+  const res = await fetch(`${hqUrl}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user.username, password: user.password, device: { id: deviceId, label: deviceId, publicKey: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } } }),
+  });
+  const body = (await res.json()) as { accessToken?: string };
+  if (!res.ok || !body.accessToken) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.accessToken;
+}
+
+/** The state of a support request as HQ has it (null when HQ has not received it). */
+export async function stateAtHq(hqUrl: string, token: string, requestId: string): Promise<string | null> {
+  let checkpoint: unknown = null;
+  for (let page = 0; page < 50; page++) {
+    const query = new URLSearchParams({ batchSize: '200' });
+    if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
+    const res = await fetch(`${hqUrl}/sync/support_requests/pull?${query.toString()}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`pull failed: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { documents: { id: string; state: string }[]; checkpoint: unknown };
+    const found = body.documents.find((d) => d.id === requestId);
+    if (found) return found.state;
+    if (body.documents.length < 200) return null;
+    checkpoint = body.checkpoint;
+  }
+  return null;
+}

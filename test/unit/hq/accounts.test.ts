@@ -22,11 +22,17 @@ import { HqError } from '../../../hq/errors';
 import { runMigrations } from '../../../hq/migrations';
 import { hashPassword, passwordProblem, verifyPassword } from '../../../hq/passwords';
 import { pullChanges, purgeTombstones, pushChanges } from '../../../hq/store';
-import { auditEntries, beneficiaries } from '../../../shared/schema';
+import { auditEntries, beneficiaries, hqConfig } from '../../../shared/schema';
 import type { SyncDocument } from '../../../shared/sync/protocol';
 
 const FAST = { memoryKiB: 8 * 1024, iterations: 1, parallelism: 1 };
-const KEY = { kty: 'EC', crv: 'P-256', x: 'A'.repeat(43), y: 'B'.repeat(43) };
+async function realDeviceKey(): Promise<{ kty: string; crv: string; x: string; y: string }> {
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  return { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! };
+}
+const KEY = await realDeviceKey();
+const OTHER_KEY = await realDeviceKey();
 
 function doc(id: string, branchId: string, fields: Record<string, unknown> = {}): SyncDocument {
   return {
@@ -73,7 +79,8 @@ describe('passwords', () => {
 
   test('device keys must be P-256 public JWKs', () => {
     expect(checkDevicePublicKey({ ...KEY, d: 'private-part-ignored' })).toEqual(KEY);
-    for (const bad of [null, 'key', { ...KEY, crv: 'P-384' }, { ...KEY, x: 'short' }, { ...KEY, kty: 'RSA' }]) {
+    // a well-formed JWK whose point is not on the curve is refused too
+    for (const bad of [null, 'key', { ...KEY, crv: 'P-384' }, { ...KEY, x: 'short' }, { ...KEY, kty: 'RSA' }, { ...KEY, x: 'A'.repeat(43), y: 'B'.repeat(43) }]) {
       expect(() => checkDevicePublicKey(bad)).toThrow(HqError);
     }
   });
@@ -124,9 +131,14 @@ describe('accounts, tokens and devices on PGlite', () => {
     const ctx = { db, signer, now };
     const pair = await signIn(ctx, { username: 'Delegate.A', password: 'a-good-long-password', device: { id: 'dev-1', label: 'لابتوب', publicKey: KEY } }, '10.0.0.1');
     expect(pair.deviceId).toBe('dev-1');
+    // HQ publishes the device's public key to every laptop (hq_config), for verifying its declarations.
+    const published = await pullChanges(db, hqConfig, null, 100);
+    const entry = published.documents.find((d) => d.id === 'device-dev-1') as { device?: { publicKey?: string } } | undefined;
+    const spki = Buffer.from(await crypto.subtle.exportKey('spki', await crypto.subtle.importKey('jwk', { ...KEY, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']))).toString('base64url');
+    expect(entry?.device?.publicKey).toBe(spki);
     const caller = await callerFromToken(ctx, `Bearer ${pair.accessToken}`);
     expect(caller).toEqual({ kind: 'user', userId: 'u_a', role: 'field_delegate', branchIds: ['riyadh'], deviceId: 'dev-1' });
-    expect(await code(signIn(ctx, { username: 'delegate.a', password: 'a-good-long-password', device: { id: 'dev-1', publicKey: { ...KEY, x: 'C'.repeat(43) } } }, '10.0.0.1'))).toBe('DEVICE_KEY_MISMATCH');
+    expect(await code(signIn(ctx, { username: 'delegate.a', password: 'a-good-long-password', device: { id: 'dev-1', publicKey: OTHER_KEY } }, '10.0.0.1'))).toBe('DEVICE_KEY_MISMATCH');
     await revokeDevice(db, 'dev-1', 'admin');
     expect(await code(callerFromToken(ctx, `Bearer ${pair.accessToken}`))).toBe('DEVICE_REVOKED');
     expect(await code(signIn(ctx, { username: 'delegate.a', password: 'a-good-long-password', device: { id: 'dev-1', publicKey: KEY } }, '10.0.0.1'))).toBe('DEVICE_REVOKED');
