@@ -7,6 +7,7 @@ import {
   emptyInterviewInput,
   inputFromInterview,
   interviewRecord,
+  answerForDisplay,
   latestDraft,
   normalizeNumberAnswer,
   sameInput,
@@ -124,5 +125,27 @@ describe('new request', () => {
     expect(filterRequests(rows, { state: '', serviceId: '' }).map((r) => r.id)).toEqual(['1', '2', '3']);
     expect(filterRequests(rows, { state: 'reception', serviceId: '' }).map((r) => r.id)).toEqual(['1', '3']);
     expect(filterRequests(rows, { state: 'reception', serviceId: 'b' }).map((r) => r.id)).toEqual(['3']);
+  });
+});
+
+describe('interview answers as a person reads them', () => {
+  const template = {
+    source: 'derived' as const,
+    titleAr: 'مقابلة',
+    titleEn: 'Interview',
+    questions: [
+      { id: 'kind', labelAr: 'النوع', labelEn: 'Kind', type: 'choice' as const, required: true, options: [{ id: 'marital', labelAr: 'زوجية', labelEn: 'Marital' }, { id: 'social', labelAr: 'اجتماعية', labelEn: 'Social' }] },
+      { id: 'first', labelAr: 'أول مرة؟', labelEn: 'First time?', type: 'yesno' as const, required: true },
+      { id: 'note', labelAr: 'ملاحظة', labelEn: 'Note', type: 'text' as const, required: false },
+    ],
+  };
+  const yesNo = { yes: 'نعم', no: 'لا' };
+  it('shows option labels and yes/no words instead of stored codes', () => {
+    expect(answerForDisplay(template, 'kind', 'marital', 'ar', yesNo)).toBe('زوجية');
+    expect(answerForDisplay(template, 'kind', 'social', 'en', yesNo)).toBe('Social');
+    expect(answerForDisplay(template, 'first', 'yes', 'ar', yesNo)).toBe('نعم');
+    expect(answerForDisplay(template, 'first', 'no', 'ar', yesNo)).toBe('لا');
+    expect(answerForDisplay(template, 'note', 'marital', 'ar', yesNo)).toBe('marital');
+    expect(answerForDisplay(undefined, 'kind', 'marital', 'ar', yesNo)).toBe('marital');
   });
 });

@@ -17,6 +17,7 @@ import { useDualDate } from './CommitteeScreen';
 import { DecisionForm } from './DecisionForm';
 import { decisionOfCurrentRound } from './queue';
 import { useKnownDeviceKeys, useLiveQuery } from './useCommitteeData';
+import { answerForDisplay } from '../requests/interview';
 
 const verificationColor: Record<VerificationResult['status'], string> = {
   authentic_current: 'teal',
@@ -204,7 +205,10 @@ export function CommitteeFile({ requestId }: { requestId: string }) {
                       </Text>
                       {': '}
                       <Text span dir="auto">
-                        {a.answer}
+                        {answerForDisplay(service?.interview, a.questionId, a.answer, i18n.language === 'en' ? 'en' : 'ar', {
+                          yes: t('requests.interview.yes'),
+                          no: t('requests.interview.no'),
+                        })}
                       </Text>
                     </List.Item>
                   ))}

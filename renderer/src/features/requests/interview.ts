@@ -111,3 +111,24 @@ export function sameInput(a: InterviewInput, b: InterviewInput): boolean {
   for (const k of keys) if ((a.answers[k] ?? '') !== (b.answers[k] ?? '')) return false;
   return true;
 }
+
+/**
+ * How a stored answer reads to a person: a choice's label and yes/no in the UI language
+ * (stored answers are option ids and 'yes'/'no'); free text and numbers as typed.
+ */
+export function answerForDisplay(
+  template: InterviewTemplate | undefined,
+  questionId: string,
+  answer: string,
+  locale: 'ar' | 'en',
+  yesNo: { yes: string; no: string },
+): string {
+  const question = template?.questions.find((q) => q.id === questionId);
+  if (!question) return answer;
+  if (question.type === 'yesno') return answer === 'yes' ? yesNo.yes : answer === 'no' ? yesNo.no : answer;
+  if (question.type === 'choice') {
+    const option = question.options?.find((o) => o.id === answer);
+    if (option) return locale === 'ar' ? option.labelAr : option.labelEn;
+  }
+  return answer;
+}
