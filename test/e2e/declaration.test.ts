@@ -31,7 +31,7 @@ import { generateNationalId } from '../../shared/identity/nationalId';
 import { policyProfilesById } from '../../shared/policy';
 import { chromiumArgs, chromiumPath, watchPage } from './helpers/browser';
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
-import { createHqUser, startPgliteHq, type HqUser, type TestHq } from './helpers/hq';
+import { push, deviceToken, createHqUser, startPgliteHq, type TestHq } from './helpers/hq';
 import { signIn } from './helpers/app';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,28 +41,7 @@ const screenshotDir = join(repoRoot, 'artifacts/screenshots');
 const profile = policyProfilesById.get('yusr')!; // the app's default profile
 const service = profile.services.find((s) => s.requiredDocuments.some((r) => r.documentTypeIds.includes('national_id')))!;
 
-async function deviceToken(hqUrl: string, user: Pick<HqUser, 'username' | 'password'>, deviceId: string): Promise<string> {
-  const { publicKey } = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const jwk = await crypto.subtle.exportKey('jwk', publicKey);
-  const res = await fetch(`${hqUrl}/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: user.username, password: user.password, device: { id: deviceId, label: deviceId, publicKey: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } } }),
-  });
-  const body = (await res.json()) as { accessToken?: string };
-  if (!res.ok || !body.accessToken) throw new Error(`seed sign-in failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.accessToken;
-}
 
-async function push(hqUrl: string, token: string, collection: string, docs: Record<string, unknown>[], assumed?: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${hqUrl}/sync/${collection}/push`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(docs.map((d) => ({ newDocumentState: { ...d, _deleted: false }, ...(assumed ? { assumedMasterState: { ...assumed, _deleted: false } } : {}) }))),
-  });
-  const text = await res.text();
-  if (!res.ok || text !== '[]') throw new Error(`seed push ${collection} failed: ${res.status} ${text}`);
-}
 
 function pdfText(file: string): string {
   return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString('utf8');

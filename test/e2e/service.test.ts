@@ -27,7 +27,7 @@ import { earliestReplyDate } from '../../shared/workflow/machine';
 import { UTF8_BOM } from '../../shared/casefile';
 import { chromiumArgs, chromiumPath, watchPage } from './helpers/browser';
 import { freePort, serveStatic, type StaticServer } from './helpers/static-server';
-import { createHqUser, startPgliteHq, type HqUser, type TestHq } from './helpers/hq';
+import { push, deviceToken, createHqUser, startPgliteHq, type TestHq } from './helpers/hq';
 import { signIn } from './helpers/app';
 import { readXlsx } from '../../renderer/src/features/reports/xlsx';
 
@@ -40,28 +40,7 @@ const profile = policyProfilesById.get('yusr')!; // the app's default profile
 const service = profile.services[0]!.id;
 const channels = profile.channels.map((c) => c.id);
 
-async function deviceToken(hqUrl: string, user: HqUser, deviceId: string): Promise<string> {
-  const { publicKey } = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const jwk = await crypto.subtle.exportKey('jwk', publicKey);
-  const res = await fetch(`${hqUrl}/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: user.username, password: user.password, device: { id: deviceId, label: deviceId, publicKey: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } } }),
-  });
-  const body = (await res.json()) as { accessToken?: string };
-  if (!res.ok || !body.accessToken) throw new Error(`seed sign-in failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.accessToken;
-}
 
-async function push(hqUrl: string, token: string, collection: string, docs: Record<string, unknown>[]): Promise<void> {
-  const res = await fetch(`${hqUrl}/sync/${collection}/push`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(docs.map((d) => ({ newDocumentState: { ...d, _deleted: false } }))),
-  });
-  const text = await res.text();
-  if (!res.ok || text !== '[]') throw new Error(`seed push ${collection} failed: ${res.status} ${text}`);
-}
 
 describe('registration, delivery, evaluation, reports and library', () => {
   let web: StaticServer;

@@ -181,3 +181,28 @@ async function dropDatabase(name: string): Promise<void> {
     await admin.end();
   }
 }
+
+/** An HQ access token for a laptop (a fresh device key registered), as the app gets at sign-in. */
+export async function deviceToken(hqUrl: string, user: { username: string; password: string }, deviceId: string): Promise<string> {
+  const { publicKey } = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const jwk = await crypto.subtle.exportKey('jwk', publicKey);
+  const res = await fetch(`${hqUrl}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user.username, password: user.password, device: { id: deviceId, label: deviceId, publicKey: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } } }),
+  });
+  const body = (await res.json()) as { accessToken?: string };
+  if (!res.ok || !body.accessToken) throw new Error(`seed sign-in failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.accessToken;
+}
+
+/** Seeds documents at HQ through its push API (as another laptop would); fails on any conflict. */
+export async function push(hqUrl: string, token: string, collection: string, docs: Record<string, unknown>[], assumed?: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${hqUrl}/sync/${collection}/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(docs.map((d) => ({ newDocumentState: { ...d, _deleted: false }, ...(assumed ? { assumedMasterState: { ...assumed, _deleted: false } } : {}) }))),
+  });
+  const text = await res.text();
+  if (!res.ok || text !== '[]') throw new Error(`seed push ${collection} failed: ${res.status} ${text}`);
+}

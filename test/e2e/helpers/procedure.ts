@@ -9,6 +9,8 @@ import type { Page } from 'playwright-core';
 import type { PolicyProfile } from '../../../shared/policy';
 import { signIn, unlock } from './app';
 
+export { deviceToken } from './hq';
+
 type Service = PolicyProfile['services'][number];
 
 export async function go(page: Page, hash: string): Promise<void> {
@@ -91,19 +93,6 @@ export async function signOnPad(page: Page): Promise<void> {
   await page.mouse.up();
 }
 
-/** An HQ access token for a laptop (device key registered), as the app gets at sign-in. */
-export async function deviceToken(hqUrl: string, user: { username: string; password: string }, deviceId: string): Promise<string> {
-  const { publicKey } = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const jwk = await crypto.subtle.exportKey('jwk', publicKey);
-  const res = await fetch(`${hqUrl}/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: user.username, password: user.password, device: { id: deviceId, label: deviceId, publicKey: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } } }),
-  });
-  const body = (await res.json()) as { accessToken?: string };
-  if (!res.ok || !body.accessToken) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.accessToken;
-}
 
 /** The state of a support request as HQ has it (null when HQ has not received it). */
 export async function stateAtHq(hqUrl: string, token: string, requestId: string): Promise<string | null> {
