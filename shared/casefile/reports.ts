@@ -180,9 +180,22 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 /**
- * Days from submission to the committee's final decision (acceptance or rejection), in Saudi
- * civil days. A request's decision is the one its `decisionId` names when final, otherwise its
- * earliest final decision taken on or after its (latest) submission.
+ * When the beneficiary was received for this request (الاستقبال): the request is created at
+ * reception, so its creation; an earlier procedure step in its history (a request recorded after
+ * the fact) moves it back.
+ */
+export function receivedAt(request: SupportRequest): string {
+  let first = request.createdAt;
+  for (const h of request.history) if (Date.parse(h.at) < Date.parse(first)) first = h.at;
+  return first;
+}
+
+/**
+ * Days from reception (the request's creation at reception, `receivedAt`) to the committee's
+ * final decision (acceptance or rejection), in Saudi civil days: the time the beneficiary waited
+ * for an answer, data collection and the committee's study included. A request's decision is the
+ * one its `decisionId` names when final, otherwise its earliest final decision taken on or after
+ * its (latest) submission.
  */
 export function timeToDecisionDays(
   requests: readonly SupportRequest[],
@@ -203,7 +216,7 @@ export function timeToDecisionDays(
     const chosen =
       finals.find((d) => d.id === r.decisionId) ??
       finals.sort((a, b) => Date.parse(a.decidedAt) - Date.parse(b.decidedAt))[0];
-    if (chosen) days.push(saudiDayNumber(chosen.decidedAt) - saudiDayNumber(r.submittedAt));
+    if (chosen) days.push(saudiDayNumber(chosen.decidedAt) - saudiDayNumber(receivedAt(r)));
   }
   days.sort((a, b) => a - b);
   return {

@@ -86,7 +86,7 @@ describe('report shaping', () => {
     expect(report.byStatus).toEqual(requestsByStatus(requests));
     expect(report.total).toBe(4);
     expect(report.overdue.map((o) => o.requestId)).toEqual(['r2']);
-    expect(report.timeToDecision).toMatchObject({ count: 2, minDays: 15, maxDays: 20 });
+    expect(report.timeToDecision).toMatchObject({ count: 2, minDays: 16, maxDays: 21 }); // from reception (creation), not submission
     const tables = reportTables(report, labels, true, names);
     expect(tables.map((t) => t.id)).toEqual(['status', 'channel', 'service', 'branch', 'overdue', 'time_to_decision', 'satisfaction']);
     const status = tables[0]!;

@@ -61,6 +61,7 @@ import {
   requiredDocumentsChecklist,
   satisfactionOverTime,
   timeToDecisionDays,
+  receivedAt,
   toCsv,
   transitionContextFromRecords,
   type DeclarationRecords,
@@ -1213,14 +1214,22 @@ describe('reports', () => {
     expect(rows[1]!.earliestReplyDate).toBe('2025-03-15');
   });
 
-  test('time to decision: median and p90 of Saudi days from submission to the final decision', () => {
+  test('time to decision: median and p90 of Saudi days from reception to the final decision', () => {
+    // Each request is received at reception 3 days before it is submitted; the committee decides
+    // `days` later. The measure is the beneficiary's whole wait: reception → decision.
     const durations = [14, 15, 16, 18, 20, 21, 25, 30, 40, 60];
     const requests: SupportRequest[] = [];
     const decisions: CommitteeDecision[] = [];
     durations.forEach((days, i) => {
+      const received = new Date(Date.UTC(2025, 0, 2, 8));
       const submitted = new Date(Date.UTC(2025, 0, 5, 8));
       requests.push(
         mk(`r${i}`, {
+          createdAt: received.toISOString(),
+          updatedAt: received.toISOString(),
+          history: [
+            { from: 'reception', to: 'data_collection', event: 'begin_data_collection', by: 'user-delegate-1', role: 'field_delegate', at: received.toISOString() },
+          ],
           state: 'accepted',
           submittedAt: submitted.toISOString(),
           decisionId: `dc${i}`,
@@ -1257,7 +1266,8 @@ describe('reports', () => {
     );
     requests.push(mk('never', { state: 'data_collection' }));
     const summary = timeToDecisionDays(requests, decisions);
-    expect(summary).toEqual({ count: 10, medianDays: 20.5, p90Days: 40, minDays: 14, maxDays: 60 });
+    // Three days longer than submission → decision (14 … 60).
+    expect(summary).toEqual({ count: 10, medianDays: 23.5, p90Days: 43, minDays: 17, maxDays: 63 });
     expect(timeToDecisionDays([], [])).toEqual({
       count: 0,
       medianDays: null,
@@ -1266,6 +1276,37 @@ describe('reports', () => {
       maxDays: null,
     });
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 90)).toBe(10);
+  });
+
+  test('time to decision starts at reception: the request\'s creation, or an earlier recorded step', () => {
+    const decision = (requestId: string, decidedAt: string) =>
+      valid(committeeDecisions, {
+        ...base(`dc-${requestId}`, decidedAt, 'user-committee-1'),
+        requestId,
+        beneficiaryId: 'ben-noura',
+        serviceId: 'family_consultations',
+        decision: 'accepted',
+        reasons: [],
+        membersPresent: [{ userId: 'user-committee-1', name: 'د. هند الشمري' }],
+        decidedAt,
+      });
+    // Received on 1 March (Riyadh), submitted 6 March, decided 20 March: 19 days, not 14.
+    const received = mk('received', { state: 'accepted', createdAt: '2025-03-01T07:00:00.000Z', history: [], submittedAt: SUBMITTED, decisionId: 'dc-received' });
+    expect(receivedAt(received)).toBe('2025-03-01T07:00:00.000Z');
+    expect(timeToDecisionDays([received], [decision('received', '2025-03-20T08:00:00.000Z')]).medianDays).toBe(19);
+    // A request typed in on 3 March for a reception step recorded on 28 February counts from 28 February.
+    const late = mk('late', {
+      state: 'accepted',
+      createdAt: '2025-03-03T07:00:00.000Z',
+      history: [{ from: 'reception', to: 'data_collection', event: 'begin_data_collection', by: 'user-delegate-1', role: 'field_delegate', at: '2025-02-28T07:00:00.000Z' }],
+      submittedAt: SUBMITTED,
+      decisionId: 'dc-late',
+    });
+    expect(receivedAt(late)).toBe('2025-02-28T07:00:00.000Z');
+    expect(timeToDecisionDays([late], [decision('late', '2025-03-20T08:00:00.000Z')]).medianDays).toBe(20);
+    // Reception at 23:30 Riyadh time is that Saudi day, not the next.
+    const night = mk('night', { state: 'accepted', createdAt: '2025-03-01T20:30:00.000Z', history: [], submittedAt: SUBMITTED, decisionId: 'dc-night' });
+    expect(timeToDecisionDays([night], [decision('night', '2025-03-20T08:00:00.000Z')]).medianDays).toBe(19);
   });
 
   test('satisfaction over time: monthly average and count, months by the Saudi civil day', () => {

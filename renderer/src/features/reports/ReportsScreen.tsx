@@ -1,6 +1,6 @@
 /**
  * Reports for HQ and branch managers (#/reports): requests by status, channel, service and
- * branch; overdue committee replies; time from submission to decision; satisfaction over time.
+ * branch; overdue committee replies; time from reception to decision; satisfaction over time.
  * Charts beside tables (the tables are the accessible form of each chart), CSV per table and
  * one XLSX workbook with every table, for the date range and branch chosen.
  */
