@@ -16,6 +16,7 @@
  * one access-token lifetime).
  */
 import { createHash, createHmac, createPublicKey, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { hqConfig, roles, validateDocument, type Role } from '../shared/schema';
 import type { Database, Queryable } from './db';
 import { HqError, errors } from './errors';
@@ -55,6 +56,17 @@ export interface TokenPair {
   refreshTokenExpiresAt: string;
   user: UserRecord;
   deviceId: string | null;
+  /**
+   * The association-wide lookup key (sign-in and password change of a registered device only):
+   * the laptop keeps it sealed under its data key and hashes ID numbers and phones with it.
+   */
+  lookupKey?: LookupKey;
+}
+
+/** The association's lookup-hash key: `kid` names it (laptops re-hash when it changes), `key` is 32 bytes, base64. */
+export interface LookupKey {
+  kid: string;
+  key: string;
 }
 
 // ---------- helpers ----------
@@ -250,6 +262,34 @@ export async function rotateSigningKey(db: Database): Promise<string> {
     await tx.query('INSERT INTO hq_signing_keys (kid, secret) VALUES ($1, $2)', [kid, randomBytes(32).toString('base64')]);
   });
   return kid;
+}
+
+// ---------- the association-wide lookup key ----------
+
+/**
+ * The association's current lookup-hash key, created on first start. One key for every
+ * branch and laptop, so the keyed hashes of the same ID number or phone are equal everywhere
+ * (duplicate detection across branches once records sync). Concurrent starts of several HQ
+ * instances agree: at most one current key (unique partial index), the loser re-reads.
+ */
+export async function ensureLookupKey(db: Queryable): Promise<LookupKey> {
+  const existing = await currentLookupKey(db);
+  if (existing) return existing;
+  await db.query('INSERT INTO hq_lookup_keys (kid, secret) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    `lk${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
+    randomBytes(32).toString('base64'),
+  ]);
+  const created = await currentLookupKey(db);
+  if (!created) throw new Error('the lookup key could not be created');
+  return created;
+}
+
+export async function currentLookupKey(db: Queryable): Promise<LookupKey | null> {
+  const { rows } = await db.query<{ kid: string; secret: string }>(
+    'SELECT kid, secret FROM hq_lookup_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1',
+  );
+  const r = rows[0];
+  return r ? { kid: r.kid, key: r.secret } : null;
 }
 
 // ---------- branches and users (admin operations) ----------
@@ -492,7 +532,11 @@ export async function signIn(ctx: AuthContext, body: unknown, ip: string): Promi
     const deviceId = await ensureDevice(tx, user.id, b.device);
     return issueTokens(ctx, tx, user, deviceId, randomUUID());
   });
-  if (tokens.deviceId) await publishDeviceKey(ctx.db, tokens.deviceId, user);
+  if (tokens.deviceId) {
+    await publishDeviceKey(ctx.db, tokens.deviceId, user);
+    // Only laptops get the association's lookup key (an admin's tool without a device does not).
+    tokens.lookupKey = await ensureLookupKey(ctx.db);
+  }
   return tokens;
 }
 
@@ -565,6 +609,109 @@ export async function signOut(db: Queryable, body: unknown): Promise<void> {
   const token = (body as { refreshToken?: unknown } | null)?.refreshToken;
   if (typeof token !== 'string' || token.length > 200) return;
   await db.query('UPDATE hq_refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [sha256Hex(token)]);
+}
+
+// ---------- password change ----------
+
+const changePasswordBody = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().max(1024),
+  })
+  .strict();
+
+function wrongCurrentPassword(): HqError {
+  return new HqError(
+    403,
+    'INVALID_CREDENTIALS',
+    'The current password is wrong; nothing was changed.',
+    'كلمة المرور الحالية غير صحيحة، ولم يتغيّر شيء. اكتب كلمة المرور التي تفتح بها التطبيق الآن ثم أعد المحاولة.',
+    { field: 'currentPassword' },
+  );
+}
+
+function passwordChangeLocked(retryAfterSeconds: number): HqError {
+  return new HqError(
+    429,
+    'RATE_LIMITED',
+    `Too many wrong current passwords; try again in ${retryAfterSeconds} s.`,
+    `أُدخلت كلمة المرور الحالية خطأً مرات كثيرة. انتظر ${retryAfterSeconds} ثانية ثم أعد المحاولة، أو اطلب من مدير النظام إعادة تعيين كلمة المرور.`,
+    { retryAfterSeconds },
+  );
+}
+
+/**
+ * POST /auth/change-password: the signed-in user (access token) proves the current password
+ * and sets a new one (same rules as account creation). Every refresh token of the user is
+ * revoked — other laptops must sign in again online — and this caller gets a fresh token pair
+ * (a new family) so it stays signed in. Wrong current passwords are throttled like sign-ins.
+ *
+ * A retry after a lost answer (HQ already holds the new password) succeeds: proving the new
+ * password is proving the account's current password. Nothing of either password is logged.
+ */
+export async function changeUserPassword(
+  ctx: AuthContext,
+  caller: { userId: string; deviceId: string | null },
+  body: unknown,
+  ip: string,
+  hashParams?: PasswordHashParams,
+): Promise<TokenPair & { revokedRefreshTokens: number }> {
+  const parsed = changePasswordBody.safeParse(body);
+  if (!parsed.success) {
+    const field = String(parsed.error.issues[0]?.path[0] ?? 'body');
+    throw bad(
+      'The body must be { currentPassword, newPassword } (strings).',
+      'اكتب كلمة المرور الحالية وكلمة المرور الجديدة ثم أعد المحاولة.',
+      { field },
+    );
+  }
+  const { currentPassword, newPassword } = parsed.data;
+  if (newPassword.normalize('NFC') === currentPassword.normalize('NFC')) {
+    throw bad('The new password must differ from the current one.', 'كلمة المرور الجديدة مطابقة للحالية. اختر كلمة مرور مختلفة.', { field: 'newPassword' });
+  }
+  const problem = passwordProblem(newPassword);
+  if (problem) throw bad('The new password is too weak.', `${problem} اختر كلمة مرور أطول.`, { field: 'newPassword' });
+
+  const now = (ctx.now ?? Date.now)();
+  const keys = [`pw:${caller.userId}|ip:${ip}`, `pw:${caller.userId}`];
+  for (const key of keys) {
+    try {
+      await throttleCheck(ctx.db, key, now);
+    } catch (err) {
+      if (err instanceof HqError && err.code === 'RATE_LIMITED') throw passwordChangeLocked((err.details as { retryAfterSeconds: number }).retryAfterSeconds);
+      throw err;
+    }
+  }
+  const { rows } = await ctx.db.query<UserRow>(
+    'SELECT id, username, display_name, role, branch_ids, active, password_hash FROM hq_users WHERE id = $1',
+    [caller.userId],
+  );
+  const row = rows[0];
+  if (!row || !row.active) throw errors.unauthenticated('user inactive');
+  const ok = (await verifyPassword(currentPassword, row.password_hash ?? null)) || (await verifyPassword(newPassword, row.password_hash ?? null));
+  if (!ok) {
+    // Both fields were checked against the stored hash: two wrong guesses.
+    for (let i = 0; i < 2; i++) {
+      await throttleFailure(ctx.db, keys[0]!, now);
+      await throttleFailure(ctx.db, keys[1]!, now, THROTTLE.freeFailures * 4);
+    }
+    await new Promise((r) => setTimeout(r, 200 + Math.floor(Math.random() * 200)));
+    throw wrongCurrentPassword();
+  }
+  const hash = await hashPassword(newPassword, hashParams);
+  await ctx.db.query('DELETE FROM hq_signin_throttle WHERE key = ANY($1::text[])', [keys]);
+  const user = toUser(row);
+  const result = await ctx.db.transaction(async (tx) => {
+    await tx.query('UPDATE hq_users SET password_hash = $2, updated_at = now() WHERE id = $1', [user.id, hash]);
+    const { rows: revoked } = await tx.query<{ token_hash: string }>(
+      'UPDATE hq_refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING token_hash',
+      [user.id],
+    );
+    const tokens = await issueTokens(ctx, tx, user, caller.deviceId, randomUUID());
+    return { ...tokens, revokedRefreshTokens: revoked.length };
+  });
+  if (result.deviceId) result.lookupKey = await ensureLookupKey(ctx.db);
+  return result;
 }
 
 // ---------- per-request caller ----------

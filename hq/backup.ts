@@ -3,7 +3,7 @@
  *   line 1: { format: 'sila-hq-backup', version: 1, createdAt, database, migrations, seq }
  *   then:   { table, row } for every row of every table below (rows via to_jsonb, restored
  *           with jsonb_populate_record, so every column type round-trips).
- * The file holds personal data, password hashes and the token signing keys: it is written
+ * The file holds personal data, password hashes, the token signing keys and the lookup key: it is written
  * with mode 0600; keep it encrypted at rest and off shared drives.
  *
  * Restore goes into an EMPTY database (a fresh data directory or an empty PostgreSQL
@@ -18,7 +18,7 @@ import type { Database } from './db';
 import { migrations } from './migrations';
 
 /** Tables in dependency order (parents first). Throttling state is not backed up. */
-export const BACKUP_TABLES = ['hq_branches', 'hq_users', 'hq_devices', 'hq_refresh_tokens', 'hq_signing_keys', 'hq_attachments', 'hq_attachment_branches', 'sync_documents'] as const;
+export const BACKUP_TABLES = ['hq_branches', 'hq_users', 'hq_devices', 'hq_refresh_tokens', 'hq_signing_keys', 'hq_lookup_keys', 'hq_attachments', 'hq_attachment_branches', 'sync_documents'] as const;
 type Table = (typeof BACKUP_TABLES)[number];
 
 const PAGE = 2000;
@@ -76,12 +76,14 @@ export async function restoreDatabase(db: Database, file: string): Promise<Backu
   await db.transaction(async (tx) => {
     for (const t of BACKUP_TABLES) {
       const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`);
-      if (Number(rows[0]?.n) > 0 && t !== 'hq_signing_keys') {
+      if (Number(rows[0]?.n) > 0 && t !== 'hq_signing_keys' && t !== 'hq_lookup_keys') {
         throw new Error(`Restore needs an empty database, but ${t} has rows. Point DATABASE_URL/SILA_HQ_DATA at a new, empty database.`);
       }
     }
-    // A fresh HQ start creates a signing key; the backup's keys replace it.
+    // A fresh HQ start creates a signing key and a lookup key; the backup's keys replace them
+    // (a backup from before lookup keys existed keeps the fresh one: no hash was made with another).
     await tx.query('DELETE FROM hq_signing_keys');
+    let lookupKeysCleared = false;
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const entry = JSON.parse(line) as { table?: string; row?: unknown } & Header;
@@ -94,6 +96,10 @@ export async function restoreDatabase(db: Database, file: string): Promise<Backu
       }
       const table = entry.table as Table;
       if (!known.has(table) || !entry.row || typeof entry.row !== 'object') throw new Error(`Unexpected line in backup: ${line.slice(0, 80)}`);
+      if (table === 'hq_lookup_keys' && !lookupKeysCleared) {
+        await tx.query('DELETE FROM hq_lookup_keys');
+        lookupKeysCleared = true;
+      }
       await tx.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`, [JSON.stringify(entry.row)]);
       counts[table] = (counts[table] ?? 0) + 1;
     }

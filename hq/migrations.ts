@@ -123,6 +123,23 @@ export const migrations: readonly Migration[] = [
       )
     `,
   },
+  {
+    id: 4,
+    name: 'association_lookup_key',
+    sql: `
+      -- The association-wide key for the keyed lookup hashes of ID numbers and phones
+      -- (beneficiaries.idHash/phoneHash), so every laptop computes the same hash for the same
+      -- value. Created on first start (hq/accounts.ts ensureLookupKey), handed to registered
+      -- devices at sign-in, backed up with the rest. At most one key is current.
+      CREATE TABLE hq_lookup_keys (
+        kid         text        PRIMARY KEY,
+        secret      text        NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        retired_at  timestamptz
+      );
+      CREATE UNIQUE INDEX hq_lookup_keys_one_current ON hq_lookup_keys ((true)) WHERE retired_at IS NULL
+    `,
+  },
 ];
 
 /** Advisory lock key used while migrating (any constant; "sila" in ASCII). */

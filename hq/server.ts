@@ -18,9 +18,11 @@ import {
 import {
   TokenSigner,
   callerFromToken,
+  changeUserPassword,
   countAdmins,
   createBranch,
   createUser,
+  ensureLookupKey,
   listBranches,
   listDevices,
   listUsers,
@@ -127,6 +129,7 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     app.log.info({ applied: migrated.applied, database: db.kind }, 'database ready');
     const signer = new TokenSigner(db, opts.signingKeys);
     await signer.load();
+    await ensureLookupKey(db); // the association's lookup-hash key, created on first start
     const auth: AuthContext = { db, signer };
     if (opts.bootstrapAdmin && (await countAdmins(db)) === 0) {
       await createUser(
@@ -229,7 +232,7 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     // revoked device is refused here. Sign-in/refresh/health need no token.
     request.caller = anonymous;
     const path = request.url.split('?')[0] ?? '';
-    if (path.startsWith('/sync/') || path.startsWith('/admin/') || path.startsWith('/attachments/') || path === '/auth/me') {
+    if (path.startsWith('/sync/') || path.startsWith('/admin/') || path.startsWith('/attachments/') || path === '/auth/me' || path === '/auth/change-password') {
       request.caller = await o.resolveCaller(request);
     }
   });
@@ -351,6 +354,13 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
   app.post('/auth/sign-out', async (request, reply) => {
     await signOut(db, request.body);
     return reply.code(204).send();
+  });
+  app.post('/auth/change-password', async (request) => {
+    const c = request.caller;
+    if (c.kind !== 'user') throw errors.unauthenticated('no access token');
+    const { revokedRefreshTokens, ...tokens } = await changeUserPassword(o.auth, c, request.body, request.ip, o.passwordHash);
+    request.log.info({ userId: c.userId, deviceId: c.deviceId, revokedRefreshTokens }, 'password changed');
+    return tokens;
   });
   app.get('/auth/me', async (request) => {
     const c = request.caller;
