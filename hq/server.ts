@@ -9,6 +9,8 @@ import { collectionsByName, type CollectionDef } from '../shared/schema';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   MAX_PULL_BATCH_SIZE,
+  MAX_STREAM_COLLECTIONS,
+  MULTIPLEX_STREAM_PATH,
   isSyncCheckpoint,
   type PullResponse,
   type PushResponse,
@@ -34,7 +36,7 @@ import {
   type AuthContext,
 } from './accounts';
 import { MAX_ATTACHMENT_BYTES, checkSha256, getAttachment, hasAttachment, putAttachment, uploadBranch } from './attachments';
-import { authorizeRow, inScope, pullScope, requireAdmin, requireDeviceUser, type Caller, type ResolveCaller } from './auth';
+import { authorizeRow, inScope, pullScope, requireAdmin, requireDeviceUser, type Caller, type ResolveCaller, type UserCaller } from './auth';
 import { ChangeFeed } from './changes';
 import { openDatabase, type Database } from './db';
 import { HqError, errors } from './errors';
@@ -402,10 +404,19 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     return device;
   });
 
-  app.get('/sync/:collection/stream', (request, reply: FastifyReply) => {
-    const def = collectionOf(request);
-    const streamCaller = requireDeviceUser(request.caller);
-    const scope = pullScope(streamCaller, def);
+  /**
+   * Open a Server-Sent-Events response fed by the change feed of `feeds` (each with the
+   * caller's pull scope). Every refusal must have been thrown before: after `hijack` the
+   * response is ours. `tagged`: name each event's collection in the SSE `event:` field (the
+   * multiplexed stream); otherwise plain `data:` events (a collection's own stream).
+   */
+  const openEventStream = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    caller: UserCaller,
+    feeds: { def: CollectionDef; scope: 'all' | string[] }[],
+    tagged: boolean,
+  ) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -417,7 +428,7 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     });
     res.write('retry: 2000\n\n');
     streams.add(res);
-    const deviceId = streamCaller.deviceId ?? '';
+    const deviceId = caller.deviceId ?? '';
     let byDevice = o.streamsByDevice.get(deviceId);
     if (!byDevice) o.streamsByDevice.set(deviceId, (byDevice = new Set()));
     byDevice.add(res);
@@ -430,21 +441,53 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
       }
       res.write(chunk);
     };
-    const unsubscribe = feed.subscribe(def, {
-      send: (message: StreamMessage) => write(`data: ${JSON.stringify(message)}\n\n`),
-      visible: (row) => inScope(scope, row),
-    });
+    const unsubscribes = feeds.map(({ def, scope }) =>
+      feed.subscribe(def, {
+        send: (message: StreamMessage) => write(`${tagged ? `event: ${def.name}\n` : ''}data: ${JSON.stringify(message)}\n\n`),
+        visible: (row) => inScope(scope, row),
+      }),
+    );
     const ping = setInterval(() => write(': ping\n\n'), SSE_PING_MS);
     const cleanup = () => {
       clearInterval(ping);
-      unsubscribe();
+      for (const unsubscribe of unsubscribes) unsubscribe();
       streams.delete(res);
       byDevice.delete(res);
       if (byDevice.size === 0 && o.streamsByDevice.get(deviceId) === byDevice) o.streamsByDevice.delete(deviceId);
     };
     res.on('close', cleanup);
-    request.log.info({ collection: def.name }, 'stream opened');
+    request.log.info({ collections: feeds.map((f) => f.def.name) }, 'stream opened');
+  };
+
+  app.get('/sync/:collection/stream', (request, reply: FastifyReply) => {
+    const def = collectionOf(request);
+    const caller = requireDeviceUser(request.caller);
+    openEventStream(request, reply, caller, [{ def, scope: pullScope(caller, def) }], false);
   });
+
+  // One connection for many collections (shared/sync/protocol.ts): each collection is checked
+  // exactly like its own stream, and any refusal refuses the whole request.
+  app.get(MULTIPLEX_STREAM_PATH, (request, reply: FastifyReply) => {
+    const names = parseStreamCollections((request.query as Record<string, unknown>).collections);
+    const caller = requireDeviceUser(request.caller);
+    const feeds = names.map((name) => {
+      const def = collectionsByName.get(name);
+      if (!def) throw errors.unknownCollection(name);
+      return { def, scope: pullScope(caller, def) };
+    });
+    openEventStream(request, reply, caller, feeds, true);
+  });
+}
+
+/** `?collections=a,b,c`: 1 to MAX_STREAM_COLLECTIONS names, duplicates ignored. */
+export function parseStreamCollections(raw: unknown): string[] {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw errors.malformed('List the collections to stream: ?collections=name1,name2');
+  }
+  const names = [...new Set(raw.split(',').map((n) => n.trim()))];
+  if (names.some((n) => n === '')) throw errors.malformed('A collection name in ?collections= is empty.');
+  if (names.length > MAX_STREAM_COLLECTIONS) throw errors.malformed(`At most ${MAX_STREAM_COLLECTIONS} collections per stream.`);
+  return names;
 }
 
 function toHqError(error: unknown, bodyLimit: number): HqError {

@@ -80,6 +80,13 @@ export interface StartCollectionReplicationOptions<T> {
    * and, for the rest, pushes live and pulls on `reSync()` (added for the renderer, issue 2).
    */
   stream?: boolean;
+  /**
+   * Take the live stream from outside instead of opening this collection's own connection:
+   * one multiplexed connection for every collection (shared/sync/stream-hub.ts). `data$`
+   * carries each event's `data` exactly as the collection's own stream would ("RESYNC" or a
+   * StreamEvent, as JSON text); `connected$` says whether that connection is up. Live pulls only.
+   */
+  streamSource?: ExternalStreamSource;
   pullBatchSize?: number;
   pushBatchSize?: number;
   /** Wait before retrying a failed pull/push (RxDB's retryTime). Default 5000 ms. */
@@ -107,6 +114,12 @@ export interface StartCollectionReplicationOptions<T> {
   onPulled?: (count: number, total: number | undefined) => void;
   /** Called after a successful push with the ids HQ accepted (conflicts excluded). */
   onPushed?: (ids: string[]) => void;
+}
+
+/** A collection's share of a stream opened elsewhere (see `streamSource`). */
+export interface ExternalStreamSource {
+  readonly data$: Observable<string>;
+  readonly connected$: Observable<boolean>;
 }
 
 export interface CollectionReplication<T> {
@@ -139,7 +152,8 @@ function isErrorBody(v: unknown): v is ErrorBody {
   return !!e && typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string';
 }
 
-async function errorFromResponse(res: Response, source: SyncSource): Promise<SyncRequestError> {
+/** The SyncRequestError for an HQ answer that is not OK (its Arabic message when it sent one). */
+export async function errorFromResponse(res: Response, source: SyncSource): Promise<SyncRequestError> {
   let body: unknown = null;
   try {
     body = await res.json();
@@ -409,7 +423,16 @@ export function startCollectionReplication<T>(
     }),
   );
 
-  if (streaming) {
+  if (streaming && opts.streamSource) {
+    const source = opts.streamSource;
+    subs.push(
+      source.data$.subscribe((data) => onStreamMessage(data)),
+      source.connected$.subscribe((connected) => {
+        if (connected) setStatus({ online: true, streamConnected: true });
+        else if (status.value.streamConnected) setStatus({ streamConnected: false });
+      }),
+    );
+  } else if (streaming) {
     void runStream().catch((err: unknown) => reportError(err, 'stream'));
   }
 
@@ -448,22 +471,25 @@ function invalidPulled(source: SyncSource, id: string | null, issues: { path: st
 
 /**
  * Read a text/event-stream body, calling `onData` with each event's data (multi-line data
- * joined by "\n") and `onActivity` for every chunk received (comments/pings included).
+ * joined by "\n") and its `event:` name ('message' when it has none), and `onActivity` for
+ * every chunk received (comments/pings included).
  * Resolves when the server ends the stream; rejects when it is aborted or fails.
  */
 export async function readEventStream(
   body: ReadableStream<Uint8Array>,
-  onData: (data: string) => void,
+  onData: (data: string, event: string) => void,
   onActivity: () => void = () => {},
 ): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   let dataLines: string[] = [];
+  let eventName = '';
   const dispatchLine = (line: string) => {
     if (line === '') {
-      if (dataLines.length > 0) onData(dataLines.join('\n'));
+      if (dataLines.length > 0) onData(dataLines.join('\n'), eventName || 'message');
       dataLines = [];
+      eventName = '';
       return;
     }
     if (line.startsWith(':')) return; // comment / ping
@@ -472,7 +498,8 @@ export async function readEventStream(
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') dataLines.push(value);
-    // 'event', 'id' and 'retry' are not used by this protocol.
+    else if (field === 'event') eventName = value;
+    // 'id' and 'retry' are not used by this protocol.
   };
   try {
     for (;;) {

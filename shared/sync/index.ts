@@ -4,3 +4,4 @@ export * from './client';
 export * from './merge';
 export * from './manager';
 export * from './attachments';
+export * from './stream-hub';

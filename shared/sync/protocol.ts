@@ -10,6 +10,13 @@
  *   GET  /sync/:collection/stream  text/event-stream; every `data:` line is JSON: either the
  *        string "RESYNC" (sent on every (re)connect and when the server may have missed
  *        changes) or a StreamEvent.
+ *   GET  /sync/stream?collections=a,b,c  one text/event-stream for several collections (a
+ *        browser has six HTTP/1.1 connections per origin; a laptop needs one, not one per
+ *        collection). Each event names its collection in the SSE `event:` field and carries
+ *        in `data:` exactly what that collection's own stream would: "RESYNC" (one per
+ *        collection on every (re)connect) or a StreamEvent. Every listed collection is
+ *        authorised like its own stream (unknown → 404, not readable by the caller → 403);
+ *        one refusal refuses the whole request.
  *
  * Order and checkpoints come from a server-assigned, monotonic sequence (`seq`), never from
  * client clocks. The server never edits a document body: it stores and returns exactly what
@@ -103,6 +110,15 @@ export const MAX_PUSH_ROWS = 500;
 export function syncPaths(collection: string) {
   const base = `/sync/${encodeURIComponent(collection)}`;
   return { pull: `${base}/pull`, push: `${base}/push`, stream: `${base}/stream` } as const;
+}
+
+/** The shared change stream of several collections (see the URL layout above). */
+export const MULTIPLEX_STREAM_PATH = '/sync/stream';
+/** At most this many collections in one multiplexed stream request. */
+export const MAX_STREAM_COLLECTIONS = 64;
+
+export function multiplexStreamPath(collections: readonly string[]): string {
+  return `${MULTIPLEX_STREAM_PATH}?collections=${collections.map(encodeURIComponent).join(',')}`;
 }
 
 export function isSyncCheckpoint(value: unknown): value is SyncCheckpoint {
