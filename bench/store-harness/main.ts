@@ -7,7 +7,7 @@ import { createDatabase, type SilaDatabase } from '../../renderer/src/data/datab
 import { saveRecord, setRecordKeys } from '../../renderer/src/data/records';
 import { createSealedSearchCache, searchBeneficiaries, startBeneficiarySearch, stopBeneficiarySearch, useSearchState } from '../../renderer/src/data/search';
 import { beneficiaryLookupHashes } from '../../renderer/src/data/records';
-import { createKeyring, deriveLookupKey, deriveRxdbEncryptionPassword, unlockKeyring, type DataKey } from '../../shared/security';
+import { createKeyring, deriveLookupKey, unlockKeyring, type DataKey } from '../../shared/security';
 import { generateNationalId } from '../../shared/identity/nationalId';
 
 const keyringKey = 'sila.bench.keyring';
@@ -61,12 +61,11 @@ async function open(password: string, name: string): Promise<{ keyMs: number; op
     if (!unlocked.ok) throw new Error(unlocked.messageEn);
     dekResult = unlocked.dek;
   }
-  const encryptionPassword = await deriveRxdbEncryptionPassword(dekResult);
   lookupKey = await deriveLookupKey(dekResult);
   dataKey = dekResult;
   setRecordKeys({ lookupKey });
   const t1 = performance.now();
-  db = await createDatabase({ name, encryptionPassword });
+  db = await createDatabase({ name, dataKey: dekResult });
   return { keyMs: t1 - t0, openMs: performance.now() - t1 };
 }
 

@@ -13,6 +13,7 @@ export const HKDF_INFO = {
   keyId: 'sila/v1/key-id',
   lookupHash: 'sila/v1/lookup-hash',
   rxdbPassword: 'sila/v1/rxdb-crypto-js-password',
+  rxdbFields: 'sila/v1/rxdb-fields-aes-gcm',
   sealedBytes: 'sila/v1/sealed-bytes',
 } as const;
 
@@ -47,18 +48,29 @@ async function deriveBits(key: CryptoKey, info: string, bits: number): Promise<U
 }
 
 /**
- * The string key for RxDB's free `encryption-crypto-js` plugin.
+ * The `password` string given to `createRxDatabase`.
  *
- * Why a derived string and not the user's password: that plugin only accepts a password
- * string and turns it into an AES key with crypto-js's own fast KDF (no memory hardness), and
- * RxDB keeps a hash of that password in its internal storage to detect a wrong one. Handing
- * it the user's password would put a cheaply brute-forceable hash of it on the disk, and
- * changing the password would mean re-encrypting every document. A 256-bit string derived
- * from the DEK has nothing to brute-force, survives password changes (the DEK stays), and is
- * bound to this one purpose by its HKDF info string.
+ * RxDB keeps a hash of it in its internal storage and refuses to open the database with another
+ * one (error DB1): that is the early "wrong key" check. Up to the crypto-js era it was also the
+ * key of RxDB's free `encryption-crypto-js` plugin, so stores written by that version can still be
+ * read and upgraded (shared/security/rxdb-encryption.ts); the fields themselves are now encrypted
+ * with `deriveRxdbFieldKey`. It is derived from the DEK, never the user's password: a 256-bit
+ * string has nothing to brute-force, survives password changes (the DEK stays), and is bound to
+ * this one purpose by its HKDF info string.
  */
 export async function deriveRxdbEncryptionPassword(dek: DataKey): Promise<string> {
   return toHex(await deriveBits(dek.hkdfKey, HKDF_INFO.rxdbPassword, 256));
+}
+
+/** The AES-256-GCM key for the fields and attachments RxDB stores encrypted (non-extractable). */
+export async function deriveRxdbFieldKey(dek: DataKey): Promise<CryptoKey> {
+  return subtle().deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: EMPTY_SALT, info: utf8Encode(HKDF_INFO.rxdbFields) },
+    dek.hkdfKey,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
 }
 
 /** The HMAC-SHA-256 key for `keyedLookupHash` (non-extractable). */

@@ -2,12 +2,13 @@
  * The laptop's local store: one RxDB database per window, Dexie storage on IndexedDB,
  * with every collection from the shared registry. Opened once (see `openDatabase`).
  */
-import { addRxPlugin, createRxDatabase, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { addRxPlugin, createRxDatabase, wrappedValidateStorageFactory, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
-import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
+import { deriveRxdbEncryptionPassword, type DataKey } from '../../../shared/security';
+import { wrappedAesGcmEncryptionStorage } from '../../../shared/security/rxdb-encryption';
 import { collections, toRxJsonSchema, type Beneficiary, type CollectionDef } from '../../../shared/schema';
 import { migrationStrategies as registeredMigrations } from './migrations';
 import { syncConflictHandler } from '../../../shared/sync/manager';
@@ -26,7 +27,7 @@ addRxPlugin(RxDBAttachmentsPlugin);
 
 /**
  * Collections that hold files as RxDB attachments (document scans; drawn signatures and signed
- * declaration scans), encrypted by the same crypto-js storage wrapper as the secret fields.
+ * declaration scans), encrypted by the same AES-GCM storage wrapper as the secret fields.
  * Kept here rather than in shared/schema: attachments are a laptop storage concern (HQ receives
  * files through its /attachments endpoint, not through the document replication).
  */
@@ -34,10 +35,12 @@ export const attachmentCollections: ReadonlySet<string> = new Set(['documents', 
 
 export interface OpenDatabaseOptions {
   /**
-   * Key for the fields each collection lists as `encrypted` (RxDB's free crypto-js plugin).
-   * Derived from the unlocked data key (`deriveRxdbEncryptionPassword`), never the user's password.
+   * The unlocked data key. The fields each collection lists as `encrypted` and the attachments
+   * are encrypted with an AES-256-GCM key derived from it (shared/security/rxdb-encryption.ts);
+   * RxDB's `password` (its wrong-key check, and the key of stores written with crypto-js by the
+   * previous version) is `deriveRxdbEncryptionPassword(dataKey)`. Never the user's password.
    */
-  encryptionPassword: string;
+  dataKey: DataKey;
   /** Storage override for tests (e.g. Dexie with fake-indexeddb in Node). */
   storage?: RxStorage<unknown, unknown>;
   name?: string;
@@ -47,19 +50,25 @@ export interface OpenDatabaseOptions {
   migrationStrategies?: Readonly<Record<string, MigrationStrategies>>;
 }
 
-async function createStorage(override?: RxStorage<unknown, unknown>): Promise<RxStorage<unknown, unknown>> {
-  // Sensitive fields are encrypted before they reach IndexedDB.
-  const storage = wrappedKeyEncryptionCryptoJsStorage({ storage: override ?? getRxStorageDexie() });
+async function createStorage(dataKey: DataKey, override?: RxStorage<unknown, unknown>): Promise<RxStorage<unknown, unknown>> {
+  // Sensitive fields and attachments are encrypted before they reach IndexedDB.
+  const storage = wrappedAesGcmEncryptionStorage({ storage: override ?? getRxStorageDexie(), dataKey });
   if (import.meta.env.DEV) {
     // Development only: schema checks and document validation. Vite drops this branch (and
     // the dev-mode plugin, which loads a page from rxdb.info) from production builds.
-    const [{ RxDBDevModePlugin }, { wrappedValidateAjvStorage }] = await Promise.all([
+    const [{ RxDBDevModePlugin }, { getValidator }] = await Promise.all([
       import('rxdb/plugins/dev-mode'),
       import('rxdb/plugins/validate-ajv'),
     ]);
     addRxPlugin(RxDBDevModePlugin);
-    // Validation wraps encryption so it checks the clear document.
-    return wrappedValidateAjvStorage({ storage });
+    // Validation wraps encryption so it checks the clear document. Deletions are not checked:
+    // a PDPL destruction tombstone from HQ has no personal (required) field by design
+    // (shared/privacy/destruction.ts); the replication validates pulled ones its own way.
+    const validateLive = wrappedValidateStorageFactory((schema) => {
+      const validate = getValidator(schema);
+      return (doc) => ((doc as { _deleted?: unknown })._deleted === true ? [] : validate(doc));
+    }, 'ajv-live');
+    return validateLive({ storage });
   }
   return storage;
 }
@@ -68,8 +77,8 @@ async function createStorage(override?: RxStorage<unknown, unknown>): Promise<Rx
 export async function createDatabase(options: OpenDatabaseOptions): Promise<SilaDatabase> {
   const db = await createRxDatabase<SilaCollections>({
     name: options.name ?? databaseName,
-    storage: await createStorage(options.storage),
-    password: options.encryptionPassword,
+    storage: await createStorage(options.dataKey, options.storage),
+    password: await deriveRxdbEncryptionPassword(options.dataKey),
     multiInstance: true, // several windows of one profile share the data; one leader replicates
     eventReduce: true,
     closeDuplicates: true,
@@ -99,8 +108,8 @@ export async function createDatabase(options: OpenDatabaseOptions): Promise<Sila
 let opening: Promise<SilaDatabase> | null = null;
 
 /** The window's database, opened once (after unlock); `name` is the signed-in user's database. */
-export function openDatabase(encryptionPassword: string, name: string = databaseName): Promise<SilaDatabase> {
-  opening ??= createDatabase({ encryptionPassword, name }).catch((err: unknown) => {
+export function openDatabase(dataKey: DataKey, name: string = databaseName): Promise<SilaDatabase> {
+  opening ??= createDatabase({ dataKey, name }).catch((err: unknown) => {
     opening = null; // allow a retry after e.g. a blocked upgrade
     throw err;
   });

@@ -74,7 +74,7 @@ describe('local database', () => {
     const idb = new IDBFactory();
     db = await createDatabase({
       name: 'sila-unit',
-      encryptionPassword: created.key.encryptionPassword,
+      dataKey: created.key.dek,
       storage: getRxStorageDexie({ indexedDB: idb, IDBKeyRange }),
     });
     expect(Object.keys(db.collections).sort()).toEqual(collections.map((c) => c.name).sort());

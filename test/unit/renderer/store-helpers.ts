@@ -2,6 +2,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { createDatabase, type SilaDatabase } from '../../../renderer/src/data/database';
+import { importDataKey, type DataKey } from '../../../shared/security';
 
 export class MemoryStorage implements Storage {
   private map = new Map<string, string>();
@@ -25,10 +26,13 @@ export class MemoryStorage implements Storage {
   }
 }
 
-export const testEncryptionPassword = 'f'.repeat(64);
+/** A fixed data key for the store tests (the app's comes from the unlocked keyring). */
+export function testDataKey(fill = 0xf): Promise<DataKey> {
+  return importDataKey(new Uint8Array(32).fill(fill));
+}
 
-export async function openTestDatabase(idb = new IDBFactory(), name = 'sila-store-test', encryptionPassword = testEncryptionPassword): Promise<{ db: SilaDatabase; idb: IDBFactory }> {
-  const db = await createDatabase({ name, encryptionPassword, storage: getRxStorageDexie({ indexedDB: idb, IDBKeyRange }) });
+export async function openTestDatabase(idb = new IDBFactory(), name = 'sila-store-test', dataKey?: DataKey): Promise<{ db: SilaDatabase; idb: IDBFactory }> {
+  const db = await createDatabase({ name, dataKey: dataKey ?? (await testDataKey()), storage: getRxStorageDexie({ indexedDB: idb, IDBKeyRange }) });
   return { db, idb };
 }
 

@@ -6,7 +6,7 @@
  * `phones[]`, `channel` gains a default) rather than a real registry collection: bumping a real
  * schema would change the HQ's tables and every other helper's fixtures at once. The mechanism
  * is the app's own: renderer/src/data/database.ts `createDatabase` with migration strategies
- * (RxDB migration-schema), Dexie on fake-indexeddb, crypto-js field encryption.
+ * (RxDB migration-schema), Dexie on fake-indexeddb, AES-GCM field encryption.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -16,6 +16,7 @@ import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { RxCollection, RxReplicationWriteToMasterRow, WithDeleted } from 'rxdb';
 import { createDatabase, type SilaDatabase } from '../../../renderer/src/data/database';
 import { baseFields, defineCollection } from '../../../shared/schema';
+import { importDataKey } from '../../../shared/security';
 
 const v1 = defineCollection({
   name: 'contact_notes',
@@ -92,7 +93,7 @@ function fakeHq() {
 }
 
 const T = (m: number) => `2025-05-01T10:${String(m).padStart(2, '0')}:00.000Z`;
-const password = 'e'.repeat(64);
+const dataKey = () => importDataKey(new Uint8Array(32).fill(0xe));
 let db: SilaDatabase | null = null;
 afterEach(async () => {
   await db?.close();
@@ -106,7 +107,7 @@ describe('schema migration v1 → v2', () => {
     const hq = fakeHq();
 
     // --- v1: 50 records, synced; then one edited and one added while offline ---
-    db = await createDatabase({ name: 'migr', encryptionPassword: password, storage: storage(), definitions: [v1], migrationStrategies: {} });
+    db = await createDatabase({ name: 'migr', dataKey: await dataKey(), storage: storage(), definitions: [v1], migrationStrategies: {} });
     const c1 = db.collections.contact_notes as RxCollection;
     await c1.bulkInsert(Array.from({ length: 50 }, (_, i) => ({ id: `n${i}`, branchId: 'main', createdAt: T(0), updatedAt: T(0), updatedBy: 'u1', note: `ملاحظة ${i}`, ...(i % 2 ? { phone: `+9665000000${String(i).padStart(2, '0')}` } : {}) })));
     const first = hq.replicate(c1, 'hq-contact-notes');
@@ -126,7 +127,7 @@ describe('schema migration v1 → v2', () => {
     for (const name of before.filter((n) => /--0--contact_notes$/.test(n))) expect(await documentCount(idb, name)).toBeGreaterThan(0);
 
     // --- v2: the app opens with the new schema and its migration strategy ---
-    db = await createDatabase({ name: 'migr', encryptionPassword: password, storage: storage(), definitions: [v2], migrationStrategies: { contact_notes: toV2 } });
+    db = await createDatabase({ name: 'migr', dataKey: await dataKey(), storage: storage(), definitions: [v2], migrationStrategies: { contact_notes: toV2 } });
     const c2 = db.collections.contact_notes as RxCollection;
     expect(c2.schema.version).toBe(1);
     const all = (await c2.find().exec()).map((d) => d.toJSON() as Doc);

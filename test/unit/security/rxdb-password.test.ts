@@ -1,13 +1,14 @@
 /**
- * The derived RxDB password in a real RxDB database (memory storage + the free crypto-js
- * encryption plugin): accepted by RxDB, the same after a password change (so the data stays
- * readable without re-encryption), and refused for another laptop's data key.
+ * The keys derived from the data key in a real RxDB database (memory storage + the app's
+ * AES-GCM field encryption, shared/security/rxdb-encryption.ts, with the derived RxDB password):
+ * the same after a password change (so the data stays readable without re-encryption), and
+ * refused for another laptop's data key.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRxDatabase, type RxDatabase } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
-import { KDF_BOUNDS, changePassword, createKeyring, deriveRxdbEncryptionPassword, unlockKeyring, type Argon2idParams } from '../../../shared/security';
+import { KDF_BOUNDS, changePassword, createKeyring, deriveRxdbEncryptionPassword, unlockKeyring, type Argon2idParams, type DataKey } from '../../../shared/security';
+import { wrappedAesGcmEncryptionStorage } from '../../../shared/security/rxdb-encryption';
 
 const FAST: Argon2idParams = { algorithm: 'argon2id', paramsVersion: 1, memoryKiB: KDF_BOUNDS.minMemoryKiB, iterations: 1, parallelism: 1 };
 
@@ -23,11 +24,11 @@ const schema = {
 const memory = getRxStorageMemory();
 const open: RxDatabase[] = [];
 
-async function openDb(name: string, password: string): Promise<RxDatabase> {
+async function openDb(name: string, dataKey: DataKey): Promise<RxDatabase> {
   const db = await createRxDatabase({
     name,
-    storage: wrappedKeyEncryptionCryptoJsStorage({ storage: memory }),
-    password,
+    storage: wrappedAesGcmEncryptionStorage({ storage: memory, dataKey }),
+    password: await deriveRxdbEncryptionPassword(dataKey),
     multiInstance: false,
   });
   open.push(db);
@@ -43,7 +44,7 @@ describe('RxDB encryption password derived from the data key', () => {
   it('keeps the data readable across a password change and refuses another data key', async () => {
     const name = `sec-${Date.now()}`;
     const { wrapped, dek } = await createKeyring('first password', FAST);
-    const db = await openDb(name, await deriveRxdbEncryptionPassword(dek));
+    const db = await openDb(name, dek);
     await db.collections.cases!.insert({ id: 'c1', secret: 'حالة حماية طفل' });
     await db.close();
     open.pop();
@@ -52,7 +53,7 @@ describe('RxDB encryption password derived from the data key', () => {
     if (!changed.ok) throw new Error(changed.messageEn);
     const unlocked = await unlockKeyring(changed.record, 'second password');
     if (!unlocked.ok) throw new Error(unlocked.messageEn);
-    const again = await openDb(name, await deriveRxdbEncryptionPassword(unlocked.dek));
+    const again = await openDb(name, unlocked.dek);
     const doc = await again.collections.cases!.findOne('c1').exec();
     expect(doc?.get('secret')).toBe('حالة حماية طفل');
     await again.close();
@@ -60,6 +61,6 @@ describe('RxDB encryption password derived from the data key', () => {
 
     const stranger = await createKeyring('someone else', FAST);
     // RxDB's DB1: the stored password hash does not match
-    await expect(openDb(name, await deriveRxdbEncryptionPassword(stranger.dek))).rejects.toMatchObject({ code: 'DB1' });
+    await expect(openDb(name, stranger.dek)).rejects.toMatchObject({ code: 'DB1' });
   });
 });

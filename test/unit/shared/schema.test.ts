@@ -1,6 +1,6 @@
 /**
  * The record schemas: every collection's RxJSON schema is accepted by RxDB (dev-mode schema
- * checks, ajv validation, crypto-js encryption, all collections in one database), a valid
+ * checks, ajv validation, the app's AES-GCM field encryption, all collections in one database), a valid
  * document is stored and read back, an invalid one is refused; zod validation gives a path and
  * an Arabic message; defineCollection refuses definitions RxDB/Dexie would refuse later.
  */
@@ -10,7 +10,8 @@ import { addRxPlugin, createRxDatabase, type RxDatabase, type RxJsonSchema } fro
 import { RxDBDevModePlugin, disableWarnings } from 'rxdb/plugins/dev-mode';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
-import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
+import { wrappedAesGcmEncryptionStorage } from '../../../shared/security/rxdb-encryption';
+import { importDataKey } from '../../../shared/security';
 import {
   MAX_COLLECTIONS,
   baseFields,
@@ -366,7 +367,7 @@ describe('defineCollection refuses what RxDB would refuse later', () => {
   });
 });
 
-describe('in RxDB (memory storage, ajv validation, crypto-js encryption, dev-mode checks)', () => {
+describe('in RxDB (memory storage, ajv validation, AES-GCM field encryption, dev-mode checks)', () => {
   let db: RxDatabase;
   // The innermost storage instances, below encryption: what would be written to disk.
   const rawInstances: { collectionName: string; findDocumentsById(ids: string[], withDeleted: boolean): Promise<unknown[]> }[] = [];
@@ -385,8 +386,7 @@ describe('in RxDB (memory storage, ajv validation, crypto-js encryption, dev-mod
     db = await createRxDatabase({
       name: `schema-test-${Date.now()}`,
       // Validation outside encryption: ajv sees the clear document.
-      storage: wrappedValidateAjvStorage({ storage: wrappedKeyEncryptionCryptoJsStorage({ storage: spy }) }),
-      password: 'a-test-password-long-enough',
+      storage: wrappedValidateAjvStorage({ storage: wrappedAesGcmEncryptionStorage({ storage: spy, dataKey: await importDataKey(new Uint8Array(32).fill(7)) }) }),
       multiInstance: false,
     });
     const toAdd: Record<string, { schema: RxJsonSchema<Record<string, unknown>> }> = {};

@@ -1,0 +1,404 @@
+/**
+ * The AES-256-GCM RxDB storage wrapper (shared/security/rxdb-encryption.ts) in the app's own
+ * database (renderer/src/data/database.ts `createDatabase`: every registry collection, ajv
+ * validation outside encryption) over RxDB's memory storage, with a spy below the wrapper that
+ * shows what would be written to disk:
+ * - every collection's encrypted fields round-trip, and only versioned ciphertext is stored;
+ * - queries on clear indexed fields, the change stream and getChangedDocumentsSince still work;
+ * - a flipped byte, a value moved to another record/field/collection, or another key → an error
+ *   (StoreDecryptionError with an Arabic message), never garbage; other records stay readable;
+ * - attachments round-trip encrypted and are bound to their record;
+ * - a store written by the previous version (RxDB's crypto-js plugin) is re-encrypted in place on
+ *   first open — also after an upgrade interrupted half-way — and its attachments stay readable.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRxDatabase, getChangedDocumentsSince, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
+import { disableWarnings } from 'rxdb/plugins/dev-mode';
+import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
+import { attachmentCollections, createDatabase, type SilaDatabase } from '../../../renderer/src/data/database';
+import { migrationStrategies } from '../../../renderer/src/data/migrations';
+import { collections, collectionsByName, toRxJsonSchema } from '../../../shared/schema';
+import { deriveRxdbEncryptionPassword, deriveRxdbFieldKey, importDataKey, type DataKey } from '../../../shared/security';
+import {
+  LEGACY_CRYPTO_JS_PREFIX,
+  StoreDecryptionError,
+  decryptAttachmentBytes,
+  decryptFieldValue,
+  encryptAttachmentBytes,
+  encryptFieldValue,
+  upgradeLegacyValues,
+} from '../../../shared/security/rxdb-encryption';
+import { samples } from '../renderer/store-fixtures';
+
+type Doc = Record<string, unknown>;
+type RawInstance = RxStorageInstance<Doc, unknown, unknown>;
+
+/** Memory storage shared by all databases of a test, and the raw (below-encryption) instances by "db/collection". */
+function spyStorage() {
+  const memory = getRxStorageMemory();
+  const raw = new Map<string, { instance: RawInstance; params: Parameters<typeof memory.createStorageInstance>[0] }>();
+  const storage: typeof memory = {
+    ...memory,
+    createStorageInstance: (async (params: Parameters<typeof memory.createStorageInstance>[0]) => {
+      const instance = await memory.createStorageInstance(params);
+      raw.set(`${params.databaseName}/${params.collectionName}`, { instance: instance as unknown as RawInstance, params });
+      return instance;
+    }) as typeof memory.createStorageInstance,
+  };
+  /** A fresh raw instance (also after the database was closed). */
+  const rawInstance = async (db: string, collection: string): Promise<RawInstance> => {
+    const entry = raw.get(`${db}/${collection}`);
+    if (!entry) throw new Error(`no raw instance ${db}/${collection}`);
+    return (await memory.createStorageInstance(entry.params)) as unknown as RawInstance;
+  };
+  const rawDoc = async (db: string, collection: string, id: string): Promise<Doc & { _rev: string; _meta: { lwt: number } }> => {
+    const inst = await rawInstance(db, collection);
+    const [doc] = await inst.findDocumentsById([id], true);
+    await inst.close();
+    return doc as never;
+  };
+  /** Overwrite stored fields below the encryption (what an attacker with the disk could do). */
+  const tamper = async (db: string, collection: string, id: string, patch: Doc) => {
+    const inst = await rawInstance(db, collection);
+    const [doc] = await inst.findDocumentsById([id], true);
+    const res = await inst.bulkWrite([{ previous: doc!, document: { ...doc!, ...patch } as never }], 'test-tamper');
+    expect(res.error).toEqual([]);
+    await inst.close();
+  };
+  return { storage: storage as unknown as RxStorage<unknown, unknown>, memory, raw, rawInstance, rawDoc, tamper };
+}
+
+const key = (fill: number) => importDataKey(new Uint8Array(32).fill(fill));
+const NEW_FORMAT = /^A[A-Za-z0-9+/]+={0,2}$/; // base64 of version byte 1 ‖ IV ‖ ciphertext+tag
+const open: Array<{ close(): Promise<unknown> }> = [];
+async function track<T extends { close(): Promise<unknown> }>(p: Promise<T>): Promise<T> {
+  const v = await p;
+  open.push(v);
+  return v;
+}
+async function closeAll() {
+  while (open.length) await open.pop()!.close();
+}
+afterEach(closeAll);
+beforeAll(() => disableWarnings());
+
+/** The store-fixtures sample with a value for every encrypted field (some are optional there). */
+function sampleWithAllSecrets(name: string): Doc {
+  const extra: Record<string, Doc> = {
+    interviews: { notes: 'ملاحظات الباحثة عن وضع الأسرة' },
+    service_deliveries: { notes: 'سُلّمت السلة بحضور الابن الأكبر' },
+    satisfaction_evaluations: { comment: 'الموظفة كانت متعاونة جدًا' },
+    contact_logs: { contactPhone: '+966551239876' },
+  };
+  return { ...structuredClone(samples[name]!.valid), ...(extra[name] ?? {}) };
+}
+
+function flipByte(stored: string, at: number): string {
+  const bytes = Uint8Array.from(atob(stored), (c) => c.charCodeAt(0));
+  bytes[at < 0 ? bytes.length + at : at]! ^= 0x01;
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** Plain strings at least 4 characters long inside a value (to look for in the raw store). */
+function clearStrings(value: unknown): string[] {
+  if (typeof value === 'string') return value.length >= 4 ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(clearStrings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(clearStrings);
+  return [];
+}
+
+describe('field encryption primitives', () => {
+  let k: CryptoKey;
+  let other: CryptoKey;
+  beforeAll(async () => {
+    k = await deriveRxdbFieldKey(await key(1));
+    other = await deriveRxdbFieldKey(await key(2));
+  });
+
+  it('round-trips any JSON value, with a fresh IV every time', async () => {
+    for (const value of ['فاطمة بنت عبدالله', 0, false, null, { a: [1, 'ب'] }, [{ fullName: 'سارة' }]]) {
+      const a = await encryptFieldValue(k, value, 'beneficiaries', 'b1', 'fullName');
+      const b = await encryptFieldValue(k, value, 'beneficiaries', 'b1', 'fullName');
+      expect(a).toMatch(NEW_FORMAT);
+      expect(a).not.toBe(b);
+      expect(await decryptFieldValue(k, a, 'beneficiaries', 'b1', 'fullName')).toEqual(value);
+    }
+  });
+
+  it('a flipped byte anywhere (version, IV, ciphertext, tag) is an error, never garbage', async () => {
+    const stored = await encryptFieldValue(k, 'فاطمة بنت عبدالله القحطاني', 'beneficiaries', 'b1', 'fullName');
+    const length = atob(stored).length;
+    for (const at of [0, 1, 12, 13, 20, length - 17, length - 1]) {
+      const err = await decryptFieldValue(k, flipByte(stored, at), 'beneficiaries', 'b1', 'fullName').catch((e: unknown) => e);
+      expect(err, `byte ${at}`).toBeInstanceOf(StoreDecryptionError);
+      expect((err as StoreDecryptionError).reason).toBe(at === 0 ? 'unknown-format' : 'cannot-open');
+    }
+    for (const bad of [stored.slice(0, 20), '', 'not base64 !', 42, 'فاطمة']) {
+      await expect(decryptFieldValue(k, bad, 'beneficiaries', 'b1', 'fullName')).rejects.toBeInstanceOf(StoreDecryptionError);
+    }
+  });
+
+  it('a value only opens for its own collection, record and field, and its own key', async () => {
+    const stored = await encryptFieldValue(k, '1012345678', 'beneficiaries', 'b1', 'nationalId');
+    await expect(decryptFieldValue(k, stored, 'beneficiaries', 'b2', 'nationalId')).rejects.toMatchObject({ code: 'STORE_DECRYPT', documentId: 'b2' });
+    await expect(decryptFieldValue(k, stored, 'beneficiaries', 'b1', 'phone')).rejects.toMatchObject({ path: 'phone' });
+    await expect(decryptFieldValue(k, stored, 'contact_logs', 'b1', 'nationalId')).rejects.toBeInstanceOf(StoreDecryptionError);
+    const wrongKey = await decryptFieldValue(other, stored, 'beneficiaries', 'b1', 'nationalId').catch((e: unknown) => e);
+    expect(wrongKey).toBeInstanceOf(StoreDecryptionError);
+    expect((wrongKey as StoreDecryptionError).messageAr).toMatch(/تعذّر فتح بيانات مشفّرة/);
+    expect((wrongKey as StoreDecryptionError).messageEn).toMatch(/could not be opened/);
+    expect((wrongKey as Error).message).not.toContain('1012345678');
+  });
+
+  it('attachment bytes are bound to their record and attachment id', async () => {
+    const bytes = new TextEncoder().encode('%PDF-1.7 صورة الهوية') as Uint8Array<ArrayBuffer>;
+    const sealed = await encryptAttachmentBytes(k, bytes, 'documents', 'd1', 'scan');
+    expect(sealed[0]).toBe(1);
+    expect(sealed.length).toBe(bytes.length + 1 + 12 + 16);
+    expect(await decryptAttachmentBytes(k, sealed, 'documents', 'd1', 'scan')).toEqual(bytes);
+    await expect(decryptAttachmentBytes(k, sealed, 'documents', 'd2', 'scan')).rejects.toBeInstanceOf(StoreDecryptionError);
+    await expect(decryptAttachmentBytes(k, sealed, 'documents', 'd1', 'other')).rejects.toBeInstanceOf(StoreDecryptionError);
+    await expect(decryptAttachmentBytes(other, sealed, 'documents', 'd1', 'scan')).rejects.toBeInstanceOf(StoreDecryptionError);
+    const flipped = sealed.slice();
+    flipped[30]! ^= 0x80;
+    await expect(decryptAttachmentBytes(k, flipped, 'documents', 'd1', 'scan')).rejects.toBeInstanceOf(StoreDecryptionError);
+  });
+});
+
+describe('in the app database', () => {
+  it('round-trips every collection’s encrypted fields and stores only ciphertext for them', async () => {
+    const spy = spyStorage();
+    const dataKey = await key(3);
+    const fieldKey = await deriveRxdbFieldKey(dataKey);
+    const db = await track(createDatabase({ name: 'enc-all', dataKey, storage: spy.storage }));
+    const withSecrets = collections.filter((c) => c.encrypted.length > 0);
+    expect(withSecrets.length).toBeGreaterThanOrEqual(9);
+    for (const def of withSecrets) await (db.collections[def.name] as RxCollection).insert(structuredClone(sampleWithAllSecrets(def.name)));
+    await db.close();
+    open.pop();
+
+    const again = await track(createDatabase({ name: 'enc-all', dataKey, storage: spy.storage }));
+    for (const def of withSecrets) {
+      const sample = sampleWithAllSecrets(def.name);
+      const id = String(sample.id);
+      const back = (await (again.collections[def.name] as RxCollection).findOne(id).exec())!.toJSON() as Doc;
+      for (const [field, value] of Object.entries(sample)) expect(back[field], `${def.name}.${field}`).toEqual(value);
+
+      const stored = await spy.rawDoc('enc-all', def.name, id);
+      const present = def.encrypted.filter((f) => sample[f] !== undefined);
+      const clearElsewhere = new Set(Object.entries(sample).flatMap(([f, v]) => (def.encrypted.includes(f) ? [] : clearStrings(v))));
+      expect(present, `${def.name}: every encrypted field has a value`).toEqual(def.encrypted);
+      for (const field of present) {
+        expect(stored[field], `${def.name}.${field} at rest`).toMatch(NEW_FORMAT);
+        // bound to this collection, record and field
+        expect(await decryptFieldValue(fieldKey, stored[field], def.name, id, field)).toEqual(sample[field]);
+        for (const s of clearStrings(sample[field]).filter((x) => !clearElsewhere.has(x))) expect(JSON.stringify(stored), `${def.name}.${field} "${s}" in the clear`).not.toContain(s);
+      }
+      // fields that are not secret stay queryable and in the clear
+      expect(stored.updatedAt).toBe(sample.updatedAt);
+      expect(stored.branchId).toBe(sample.branchId);
+    }
+  });
+
+  it('queries on clear indexed fields, the change stream and getChangedDocumentsSince give clear records', async () => {
+    const spy = spyStorage();
+    const db: SilaDatabase = await track(createDatabase({ name: 'enc-query', dataKey: await key(4), storage: spy.storage }));
+    const seen: string[] = [];
+    const sub = db.beneficiaries.$.subscribe((ev) => seen.push(String((ev.documentData as Doc).fullName)));
+    const base = samples.beneficiaries!.valid;
+    const people = ['فاطمة القحطاني', 'نورة الشمري', 'سارة العتيبي'].map((fullName, i) => ({
+      ...structuredClone(base),
+      id: `b${i}`,
+      fullName,
+      idHash: String(i).repeat(64),
+      branchId: i === 2 ? 'branch-jeddah' : 'branch-riyadh',
+      updatedAt: `2025-03-0${i + 1}T09:30:00.000Z`,
+    }));
+    await db.beneficiaries.bulkInsert(people as never);
+    sub.unsubscribe();
+    expect(seen.sort()).toEqual(people.map((p) => p.fullName).sort());
+
+    const byHash = await db.beneficiaries.find({ selector: { idHash: '1'.repeat(64) } }).exec();
+    expect(byHash.map((d) => d.fullName)).toEqual(['نورة الشمري']);
+    const riyadh = await db.beneficiaries.find({ selector: { branchId: 'branch-riyadh' }, sort: [{ updatedAt: 'desc' }] }).exec();
+    expect(riyadh.map((d) => d.fullName)).toEqual(['نورة الشمري', 'فاطمة القحطاني']);
+    expect(await db.beneficiaries.count({ selector: { branchId: 'branch-jeddah' } }).exec()).toBe(1);
+
+    const changes = await getChangedDocumentsSince(db.beneficiaries.storageInstance, 10, undefined as never);
+    expect(changes.documents.map((d) => (d as unknown as Doc).fullName).sort()).toEqual(people.map((p) => p.fullName).sort());
+
+    const patched = await (await db.beneficiaries.findOne('b0').exec())!.incrementalPatch({ phone: '+966555555555' });
+    expect(patched.phone).toBe('+966555555555');
+    expect(String((await spy.rawDoc('enc-query', 'beneficiaries', 'b0')).phone)).toMatch(NEW_FORMAT);
+  });
+
+  it('a value moved to another record or altered on disk is refused with a clear error; other records stay readable', async () => {
+    const spy = spyStorage();
+    const dataKey = await key(5);
+    let db: SilaDatabase = await track(createDatabase({ name: 'enc-tamper', dataKey, storage: spy.storage }));
+    const base = samples.beneficiaries!.valid;
+    await db.beneficiaries.bulkInsert(['b1', 'b2', 'b3'].map((id, i) => ({ ...structuredClone(base), id, fullName: `اسم رقم ${i}` })) as never);
+    await db.close();
+    open.pop();
+
+    const b2 = await spy.rawDoc('enc-tamper', 'beneficiaries', 'b2');
+    await spy.tamper('enc-tamper', 'beneficiaries', 'b1', { fullName: b2.fullName }); // b2's name copied into b1
+    const b3 = await spy.rawDoc('enc-tamper', 'beneficiaries', 'b3');
+    await spy.tamper('enc-tamper', 'beneficiaries', 'b3', { phone: flipByte(String(b3.phone), 20) });
+
+    db = await track(createDatabase({ name: 'enc-tamper', dataKey, storage: spy.storage }));
+    const moved = await db.beneficiaries.findOne('b1').exec().catch((e: unknown) => e);
+    expect(moved).toBeInstanceOf(StoreDecryptionError);
+    expect(moved).toMatchObject({ code: 'STORE_DECRYPT', collection: 'beneficiaries', documentId: 'b1', path: 'fullName' });
+    expect(String((moved as Error).message)).not.toContain('اسم');
+    await expect(db.beneficiaries.findOne('b3').exec()).rejects.toMatchObject({ documentId: 'b3', path: 'phone' });
+    expect((await db.beneficiaries.findOne('b2').exec())?.fullName).toBe('اسم رقم 1');
+  });
+
+  it('another data key cannot open the database', async () => {
+    const spy = spyStorage();
+    const db = await track(createDatabase({ name: 'enc-key', dataKey: await key(6), storage: spy.storage }));
+    await db.beneficiaries.insert(structuredClone(samples.beneficiaries!.valid) as never);
+    await db.close();
+    open.pop();
+    // RxDB's DB1: the password derived from the other key does not match the one stored
+    await expect(createDatabase({ name: 'enc-key', dataKey: await key(7), storage: spy.storage })).rejects.toMatchObject({ code: 'DB1' });
+  });
+
+  it('attachments round-trip and are stored encrypted', async () => {
+    const spy = spyStorage();
+    const db = await track(createDatabase({ name: 'enc-att', dataKey: await key(8), storage: spy.storage }));
+    expect([...attachmentCollections].sort()).toEqual(['declarations', 'documents']);
+    const marker = 'SCAN-MARKER-هوية-9931';
+    const bytes = new TextEncoder().encode(`%PDF-1.7\n${marker}\n`.repeat(50));
+    const doc = await (db.collections.documents as RxCollection).insert(structuredClone(samples.documents!.valid));
+    const att = await doc.putAttachment({ id: 'scan-1', data: new Blob([bytes], { type: 'application/pdf' }), type: 'application/pdf' });
+    const back = new Uint8Array(await (await doc.getLatest().getAttachment('scan-1')!.getData()).arrayBuffer());
+    expect(back).toEqual(bytes);
+
+    const raw = spy.raw.get('enc-att/documents')!.instance;
+    const stored = new Uint8Array(await (await raw.getAttachmentData(String(doc.primary), 'scan-1', att.digest)).arrayBuffer());
+    expect(stored[0]).toBe(1);
+    expect(stored.length).toBe(bytes.length + 29);
+    expect(new TextDecoder().decode(stored)).not.toContain('SCAN-MARKER');
+  });
+});
+
+/** The previous version's database: RxDB's crypto-js plugin with the DEK-derived password. */
+async function openLegacy(storage: RxStorage<unknown, unknown>, name: string, dataKey: DataKey): Promise<RxDatabase> {
+  const db = await createRxDatabase({
+    name,
+    storage: wrappedValidateAjvStorage({ storage: wrappedKeyEncryptionCryptoJsStorage({ storage }) }),
+    password: await deriveRxdbEncryptionPassword(dataKey),
+    multiInstance: false,
+  });
+  const toAdd: Record<string, { schema: RxJsonSchema<Doc>; migrationStrategies?: MigrationStrategies }> = {};
+  for (const def of collections) {
+    const schema = toRxJsonSchema(def) as unknown as RxJsonSchema<Doc>;
+    if (attachmentCollections.has(def.name)) schema.attachments = { encrypted: true };
+    const migrate = migrationStrategies[def.name];
+    toAdd[def.name] = { schema, ...(migrate ? { migrationStrategies: migrate } : {}) };
+  }
+  try {
+    await db.addCollections(toAdd);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}
+
+function legacyPeople(n: number): Doc[] {
+  const base = samples.beneficiaries!.valid;
+  return Array.from({ length: n }, (_, i) => ({ ...structuredClone(base), id: `p${String(i).padStart(3, '0')}`, fullName: `مستفيد قديم ${i}`, phone: `+96650000${String(i).padStart(4, '0')}` }));
+}
+
+describe('stores written by the previous version (crypto-js)', () => {
+  it('are re-encrypted in place on first open: same records, same revisions, attachments still readable', async () => {
+    const spy = spyStorage();
+    const dataKey = await key(9);
+    const legacy = await track(openLegacy(spy.storage, 'enc-legacy', dataKey));
+    const people = legacyPeople(30);
+    await legacy.collections.beneficiaries!.bulkInsert(people);
+    await legacy.collections.interviews!.insert(structuredClone(samples.interviews!.valid));
+    const docRecord = await legacy.collections.documents!.insert(structuredClone(samples.documents!.valid));
+    const scan = new TextEncoder().encode('old scan bytes — صورة قديمة'.repeat(20));
+    await docRecord.putAttachment({ id: 'scan-1', data: new Blob([scan], { type: 'image/jpeg' }), type: 'image/jpeg' });
+    await legacy.close();
+    open.pop();
+
+    const before = await spy.rawDoc('enc-legacy', 'beneficiaries', 'p007');
+    expect(String(before.fullName).startsWith(LEGACY_CRYPTO_JS_PREFIX)).toBe(true);
+    expect(String((await spy.rawDoc('enc-legacy', 'interviews', String(samples.interviews!.valid.id))).answers)).toMatch(/^U2FsdGVkX1/);
+
+    const db = await track(createDatabase({ name: 'enc-legacy', dataKey, storage: spy.storage }));
+    // at rest: only the new format left, revisions and write times untouched (nothing to sync)
+    const rawAll = await spy.rawInstance('enc-legacy', 'beneficiaries');
+    const stored = (await getChangedDocumentsSince(rawAll, 100, undefined as never)).documents as unknown as Doc[];
+    await rawAll.close();
+    expect(stored.length).toBe(30);
+    for (const d of stored) for (const f of ['fullName', 'phone', 'nationalId', 'nameParts']) expect(d[f], `${String(d.id)}.${f}`).toMatch(NEW_FORMAT);
+    const after = await spy.rawDoc('enc-legacy', 'beneficiaries', 'p007');
+    expect(after._rev).toBe(before._rev);
+    expect(after._meta.lwt).toBe(before._meta.lwt);
+    expect(String((await spy.rawDoc('enc-legacy', 'interviews', String(samples.interviews!.valid.id))).answers)).toMatch(NEW_FORMAT);
+
+    // the records read as before
+    const all = (await db.beneficiaries.find().exec()).map((d) => d.toJSON() as Doc);
+    expect(all.map((d) => [d.id, d.fullName, d.phone]).sort()).toEqual(people.map((p) => [p.id, p.fullName, p.phone]).sort());
+    const interview = (await (db.collections.interviews as RxCollection).findOne(String(samples.interviews!.valid.id)).exec())!.toJSON() as Doc;
+    expect(interview.answers).toEqual(samples.interviews!.valid.answers);
+    // the old attachment is still readable; a new one is written in the new format
+    const docNow = (await (db.collections.documents as RxCollection).findOne(String(samples.documents!.valid.id)).exec())!;
+    expect(new Uint8Array(await (await docNow.getAttachment('scan-1')!.getData()).arrayBuffer())).toEqual(scan);
+    const added = await docNow.putAttachment({ id: 'scan-2', data: new Blob([scan], { type: 'image/jpeg' }), type: 'image/jpeg' });
+    const rawDocs = spy.raw.get('enc-legacy/documents')!.instance;
+    expect(new Uint8Array(await (await rawDocs.getAttachmentData(String(docNow.primary), 'scan-2', added.digest)).arrayBuffer())[0]).toBe(1);
+  });
+
+  it('an upgrade interrupted half-way is finished at the next open', async () => {
+    const spy = spyStorage();
+    const dataKey = await key(10);
+    const legacy = await track(openLegacy(spy.storage, 'enc-crash', dataKey));
+    const people = legacyPeople(40);
+    await legacy.collections.beneficiaries!.bulkInsert(people);
+    await legacy.close();
+    open.pop();
+
+    // Re-encrypt in batches of 10 with a "crash" (an exception) in the second batch. The first
+    // batch holds the oldest record, which is kept for last, so 9 records are rewritten.
+    const inst = await spy.rawInstance('enc-crash', 'beneficiaries');
+    const fieldKey = await deriveRxdbFieldKey(dataKey);
+    let calls = 0;
+    const crash = upgradeLegacyValues(
+      inst,
+      collectionsByName.get('beneficiaries')!.encrypted,
+      'id',
+      async (doc) => {
+        if (++calls > 9) throw new Error('power cut');
+        return { ...doc, fullName: await encryptFieldValue(fieldKey, 'x', 'beneficiaries', String(doc.id), 'fullName') };
+      },
+      { batchSize: 10 },
+    );
+    await expect(crash).rejects.toThrow('power cut');
+    const stored = (await getChangedDocumentsSince(inst, 100, undefined as never)).documents as unknown as Doc[];
+    await inst.close();
+    const upgraded = stored.filter((d) => String(d.fullName).match(NEW_FORMAT));
+    expect(upgraded.length).toBe(9);
+    // the first record (the marker of an unfinished upgrade) is rewritten last, so it is still old
+    expect(String(stored[0]!.fullName)).toMatch(/^U2FsdGVkX1/);
+
+    // Next open: the rest is upgraded. The 9 were given the name "x" by the crashing run above;
+    // it stays: values already in the new format are not touched again.
+    const db = await track(createDatabase({ name: 'enc-crash', dataKey, storage: spy.storage }));
+    const all = (await db.beneficiaries.find().exec()).map((d) => d.toJSON() as Doc);
+    expect(all.filter((d) => d.fullName === 'x').length).toBe(9);
+    expect(all.filter((d) => d.fullName !== 'x').every((d) => people.find((p) => p.id === d.id)!.fullName === d.fullName)).toBe(true);
+    const rawAll = await spy.rawInstance('enc-crash', 'beneficiaries');
+    const after = (await getChangedDocumentsSince(rawAll, 100, undefined as never)).documents as unknown as Doc[];
+    await rawAll.close();
+    expect(after.every((d) => String(d.fullName).match(NEW_FORMAT) && String(d.phone).match(NEW_FORMAT))).toBe(true);
+  });
+});
