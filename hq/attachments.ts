@@ -16,7 +16,7 @@ import type { UserCaller } from './auth';
 import type { Database, Queryable } from './db';
 import { HqError, errors } from './errors';
 
-export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+export { MAX_ATTACHMENT_BYTES } from '../shared/sync/protocol';
 const SHA256 = /^[0-9a-f]{64}$/;
 
 export function checkSha256(v: unknown): string {

@@ -11,7 +11,10 @@ import {
   MAX_PULL_BATCH_SIZE,
   MAX_STREAM_COLLECTIONS,
   MULTIPLEX_STREAM_PATH,
+  ATTACHMENT_COLLECTIONS,
+  attachmentStubs,
   isSyncCheckpoint,
+  type PushRow,
   type PullResponse,
   type PushResponse,
   type StreamMessage,
@@ -290,6 +293,28 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     return pull(def, request, parsePullQuery(request.query as Record<string, unknown>));
   });
 
+  /** A record with files is accepted only once HQ holds each file for the record's branch
+   *  (the laptop uploads them first), so no laptop ever pulls a record whose files it cannot get. */
+  const requireFilesAtHq = async (def: CollectionDef, rows: PushRow[]): Promise<void> => {
+    if (!ATTACHMENT_COLLECTIONS.has(def.name)) return;
+    for (const [index, row] of rows.entries()) {
+      const doc = row.newDocumentState;
+      if (doc._deleted) continue;
+      for (const [attachmentId, stub] of attachmentStubs(doc)) {
+        const branchId = typeof doc.branchId === 'string' ? doc.branchId : '';
+        if (!(await hasAttachment(db, stub.digest, [branchId]))) {
+          throw new HqError(
+            409,
+            'ATTACHMENT_MISSING',
+            `Document ${doc.id}: file ${attachmentId} (${stub.digest}) has not been uploaded for branch ${branchId}; upload it to /attachments first. Nothing of this batch was stored.`,
+            'لم يصل ملف مرفق بأحد السجلات إلى المركز بعد، فلم يُحفظ شيء من هذه الدفعة. ستُعاد المزامنة تلقائيًا بعد رفع الملف.',
+            { index, documentId: doc.id, attachmentId, digest: stub.digest },
+          );
+        }
+      }
+    }
+  };
+
   app.post('/sync/:collection/pull', async (request) => {
     const def = collectionOf(request);
     return pull(def, request, parsePullBody(request.body));
@@ -299,6 +324,7 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     const def = collectionOf(request);
     const caller = requireDeviceUser(request.caller);
     const rows = validatePushBody(def, request.body);
+    await requireFilesAtHq(def, rows);
     const outcome = await pushChanges(db, def, rows, (index, doc, stored) => authorizeRow(caller, def, index, doc, stored));
     request.log.info(
       {

@@ -6,6 +6,8 @@
 import { validateDocument, type CollectionDef } from '../shared/schema';
 import {
   MAX_PUSH_ROWS,
+  attachmentStubIssues,
+  attachmentStubs,
   jsonDeepEqual,
   type InvalidDocumentDetails,
   type PullResponse,
@@ -141,6 +143,8 @@ export function validatePushBody(def: CollectionDef, body: unknown): PushRow[] {
     }
     const result = validateDocument(def, doc);
     if (!result.ok) return fail(documentId, result.issues);
+    const fileIssues = attachmentStubIssues(def.name, doc._attachments);
+    if (fileIssues.length > 0) return fail(documentId, fileIssues);
     const assumed = row.assumedMasterState;
     if (assumed !== undefined && assumed !== null) {
       if (!isPlainObject(assumed)) {
@@ -152,6 +156,18 @@ export function validatePushBody(def: CollectionDef, body: unknown): PushRow[] {
     }
   });
   return body as PushRow[];
+}
+
+/**
+ * Two states of a document are the same when their fields are, and their files are the same
+ * files (by digest and type). A file stub's `length` is the size as stored on the laptop that
+ * wrote it (encryption at rest changes it), so it differs between laptops for the same file.
+ */
+export function sameDocumentState(a: SyncDocument, b: SyncDocument): boolean {
+  const files = (d: SyncDocument) => Object.fromEntries(attachmentStubs(d).map(([id, s]) => [id, [s?.digest, s?.type]]));
+  const { _attachments: _a, ...restA } = a;
+  const { _attachments: _b, ...restB } = b;
+  return jsonDeepEqual(restA, restB) && jsonDeepEqual(files(a), files(b));
 }
 
 export interface PushOutcome {
@@ -217,11 +233,11 @@ export async function pushChanges(
       const doc = row.newDocumentState;
       const stored = master.get(doc.id);
       const assumed = row.assumedMasterState ?? undefined;
-      if (stored && jsonDeepEqual(stored, doc)) {
+      if (stored && sameDocumentState(stored, doc)) {
         unchanged++;
         continue;
       }
-      if (stored && (def.appendOnly === true || assumed === undefined || !jsonDeepEqual(stored, assumed))) {
+      if (stored && (def.appendOnly === true || assumed === undefined || !sameDocumentState(stored, assumed))) {
         conflicts.push(stored);
         continue;
       }

@@ -7,6 +7,7 @@ import { useSession, type SyncPhase } from './state/session';
 import { LocaleToggle } from './components/Locale';
 import { featureScreens } from './features';
 import { DecisionReconciler } from './features/committee/applyDecisions';
+import { UserMenu } from './features/account/UserMenu';
 
 const phaseColor: Record<SyncPhase, string> = {
   idle: 'gray',
@@ -67,6 +68,7 @@ export function App() {
             </Group>
             <Group gap="sm" wrap="nowrap">
               <HeaderSyncState />
+              <UserMenu />
               <LocaleToggle />
             </Group>
           </Group>

@@ -8,13 +8,14 @@ import type { Platform } from './platform';
 import type { SyncController } from './data/sync';
 import { UnlockScreen, type Unlocked } from './screens/UnlockScreen';
 import { LocaleSync, LocaleToggle } from './components/Locale';
-import { databaseNameOf, openRefreshToken, rememberProfile, saveRefreshToken } from './security/account';
+import { changePasswordOnline, databaseNameOf, hqTokensOf, openRefreshToken, rememberProfile, saveRefreshToken, type UnlockedSession } from './security/account';
 import { createTokenHolder, type TokenHolder } from './security/tokens';
+import { createLookupKeeper, type LookupKeeper } from './security/lookupKey';
+import type { AccountServices } from './services';
 import { wipeLocalData } from './security/wipe';
 import { lockNow, takeLockNotice, watchIdle } from './security/idleLock';
 import { useActorStore, type Actor } from './state/actor';
 import { useSession } from './state/session';
-import { setRecordKeys } from './data/records';
 import { recordAudit } from './data/audit';
 import { createSealedSearchCache, startBeneficiarySearch, stopBeneficiarySearch } from './data/search';
 
@@ -29,6 +30,30 @@ function actorOf(unlocked: Unlocked): Actor {
   const preferred = useSession.getState().branchId;
   const branchId = user.branchIds.includes(preferred) ? preferred : (user.branchIds[0] ?? preferred);
   return { userId: user.userId, displayName: user.displayName, role: user.role, branchIds: [...user.branchIds], branchId, signedIn: true };
+}
+
+/** The signed-in user's own account actions (the header's user menu). */
+function accountServices(session: UnlockedSession, tokens: TokenHolder, lookup: LookupKeeper, db: SilaDatabase, actor: () => Actor): AccountServices {
+  const { user } = session;
+  return {
+    user: { userId: user.userId, username: user.username, displayName: user.displayName },
+    async changePassword(input) {
+      const result = await changePasswordOnline(
+        { userId: user.userId, hqUrl: useSession.getState().hqUrl, accessToken: await tokens.getAccessToken(), ...input },
+        { deviceId: session.deviceId },
+      );
+      if (result.ok) {
+        tokens.set(hqTokensOf(result.answer));
+        await saveRefreshToken(user.userId, session.dek, result.answer.refreshToken);
+        await lookup.adopt(result.answer.lookupKey);
+        await recordAudit(db, actor(), { action: 'password_change', collectionName: '', docId: '', summary: 'password changed at HQ and re-wrapped on this laptop' }, { deviceId: session.deviceId }).catch(
+          (err: unknown) => console.error('audit of the password change failed', err),
+        );
+      }
+      return result;
+    },
+    lock: () => lockNow('user'),
+  };
 }
 
 /**
@@ -57,7 +82,10 @@ export function Root({ platform, sync }: { platform: Platform; sync: SyncControl
     const { session, password, online } = unlocked;
     const actor = actorOf(unlocked);
     useActorStore.getState().setActor(actor);
-    setRecordKeys({ lookupKey: session.lookupKey });
+    const currentActor = () => useActorStore.getState().actor ?? actor;
+    // The association's lookup key (or this user's own until HQ hands one out); re-keys the
+    // local ID/phone hashes when it changes.
+    const lookup = createLookupKeeper(session, currentActor);
 
     const wipe = (reason: string) => {
       console.warn('HQ revoked this device; wiping local data', reason);
@@ -67,6 +95,7 @@ export function Root({ platform, sync }: { platform: Platform; sync: SyncControl
     const tokens = createTokenHolder(() => useSession.getState().hqUrl, {
       onAnswer: (a) => {
         void saveRefreshToken(a.user.id, session.dek, a.refreshToken);
+        void lookup.adopt(a.lookupKey);
         rememberProfile(a.user.id, { role: a.user.role, branchIds: a.user.branchIds, displayName: a.user.displayName });
         const current = useActorStore.getState().actor;
         if (current && current.userId === a.user.id) {
@@ -98,6 +127,7 @@ export function Root({ platform, sync }: { platform: Platform; sync: SyncControl
       (db) => {
         if (cancelled) return;
         dbRef.current = db;
+        void lookup.attach(db);
         void startBeneficiarySearch(db, { cache: createSealedSearchCache(session.dek, dbName) }).catch((err: unknown) => console.error('search index failed', err));
         void recordAudit(db, actor, { action: 'unlock', collectionName: '', docId: '', summary: online ? 'signed in online' : 'unlocked offline' }, { deviceId: session.deviceId }).catch((err: unknown) =>
           console.error('audit of unlock failed', err),
@@ -107,7 +137,7 @@ export function Root({ platform, sync }: { platform: Platform; sync: SyncControl
           if (cancelled) return;
           sync.attach(db, { getAccessToken: () => tokens.getAccessToken(), role: actor.role, onWipe: wipe });
         });
-        setBoot({ state: 'ready', services: { platform, db, dataKey: session.dek, retrySync: () => sync.restart() } });
+        setBoot({ state: 'ready', services: { platform, db, dataKey: session.dek, retrySync: () => sync.restart(), account: accountServices(session, tokens, lookup, db, currentActor) } });
       },
       (err: unknown) => {
         console.error('opening the local database failed', err);

@@ -25,6 +25,7 @@ import {
   type SyncCheckpoint,
   type SyncDocument,
 } from './protocol';
+import { createRecordFiles } from './record-files';
 
 export type SyncSource = 'pull' | 'push' | 'stream' | 'replication';
 
@@ -222,6 +223,23 @@ export function startCollectionReplication<T>(
     ...extra,
   });
 
+  /** Files of records (RxDB attachments) travel through HQ's /attachments, not the JSON. */
+  const files = createRecordFiles(
+    collection as RxCollection<unknown>,
+    { base, fetch: fetchFn, headers: (extra = {}) => requestHeaders(extra) },
+    (missing) =>
+      report({
+        source: 'pull',
+        code: 'ATTACHMENT_MISSING',
+        message: missing.message,
+        messageAr: missing.messageAr,
+        status: 404,
+        details: { documentId: missing.documentId, attachmentId: missing.attachmentId, digest: missing.digest },
+        at: nowIso(),
+      }),
+  );
+
+
   /** Keep only documents that pass the shared schema; report the others. */
   const acceptPulled = (docs: unknown[], source: SyncSource): WithDeleted<T>[] => {
     const ok: WithDeleted<T>[] = [];
@@ -263,10 +281,11 @@ export function startCollectionReplication<T>(
       if (!Array.isArray(body.documents) || (body.checkpoint !== null && !isSyncCheckpoint(body.checkpoint))) {
         throw new SyncRequestError('pull', 'BAD_RESPONSE', 'HQ pull response has an unexpected shape', BAD_RESPONSE_AR, res.status);
       }
+      const documents = await files.incoming(acceptPulled(body.documents, 'pull'));
       setStatus({ online: true, lastSyncAt: nowIso() });
       opts.onPulled?.(body.documents.length, typeof body.total === 'number' ? body.total : undefined);
       return {
-        documents: acceptPulled(body.documents, 'pull'),
+        documents,
         checkpoint: body.checkpoint ?? checkpoint,
       };
     } catch (err) {
@@ -275,12 +294,14 @@ export function startCollectionReplication<T>(
   };
 
   const pushHandler = async (rows: RxReplicationWriteToMasterRow<T>[]): Promise<WithDeleted<T>[]> => {
-    const body: PushRow[] = rows.map((r) => {
-      const row: PushRow = { newDocumentState: r.newDocumentState as unknown as SyncDocument };
-      if (r.assumedMasterState) row.assumedMasterState = r.assumedMasterState as unknown as SyncDocument;
-      return row;
-    });
     try {
+      const body: PushRow[] = await Promise.all(
+        rows.map(async (r) => {
+          const row: PushRow = { newDocumentState: await files.outgoing(r.newDocumentState as unknown as SyncDocument) };
+          if (r.assumedMasterState) row.assumedMasterState = files.stubsOnly(r.assumedMasterState as unknown as SyncDocument);
+          return row;
+        }),
+      );
       const res = await fetchFn(`${base}${paths.push}`, {
         method: 'POST',
         headers: await requestHeaders({ 'content-type': 'application/json', accept: 'application/json' }),
@@ -321,6 +342,7 @@ export function startCollectionReplication<T>(
       };
     });
 
+  let streamOrder: Promise<void> = Promise.resolve();
   const onStreamMessage = (data: string) => {
     let message: StreamMessage;
     try {
@@ -329,13 +351,26 @@ export function startCollectionReplication<T>(
       return;
     }
     if (message === 'RESYNC') {
-      stream$.next('RESYNC');
+      streamOrder = streamOrder.then(() => stream$.next('RESYNC'));
       return;
     }
     if (!message || typeof message !== 'object' || !Array.isArray(message.documents) || !isSyncCheckpoint(message.checkpoint)) {
       return;
     }
-    stream$.next({ documents: acceptPulled(message.documents, 'stream'), checkpoint: message.checkpoint });
+    const checkpoint = message.checkpoint;
+    const documents = acceptPulled(message.documents, 'stream');
+    if (!files.enabled) {
+      stream$.next({ documents, checkpoint });
+      return;
+    }
+    // Fetching files is asynchronous: keep the stream's order, and fall back to a pull (which
+    // RxDB retries) when a file cannot be fetched now.
+    streamOrder = streamOrder.then(() =>
+      files.incoming(documents).then(
+        (withFiles) => stream$.next({ documents: withFiles, checkpoint }),
+        () => stream$.next('RESYNC'),
+      ),
+    );
   };
 
   const runStream = async () => {

@@ -142,6 +142,16 @@ export interface DetectedConflict {
 
 export type ConflictSink = (conflict: DetectedConflict) => Promise<void>;
 
+/** A record's files as `{ id: digest }` (empty when it has none). */
+export function fileDigests(doc: Record<string, unknown>): Record<string, unknown> {
+  const atts = doc._attachments;
+  const out: Record<string, unknown> = {};
+  if (atts && typeof atts === 'object') {
+    for (const [id, att] of Object.entries(atts as Record<string, { digest?: unknown }>)) out[id] = att?.digest;
+  }
+  return out;
+}
+
 /** Strip RxDB metadata before comparing documents. */
 export function withoutMeta(doc: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -157,7 +167,11 @@ export function withoutMeta(doc: Record<string, unknown>): Record<string, unknow
 export function createMergeConflictHandler<T>(collectionName: string, sink: () => ConflictSink | null): RxConflictHandler<T> {
   return {
     isEqual(a: WithDeleted<T>, b: WithDeleted<T>) {
-      return jsonDeepEqual(withoutMeta(a as Record<string, unknown>), withoutMeta(b as Record<string, unknown>));
+      const x = a as Record<string, unknown>;
+      const y = b as Record<string, unknown>;
+      // Files count too (by digest, never by bytes): a record whose only change is a new scan
+      // is a change to push.
+      return jsonDeepEqual(withoutMeta(x), withoutMeta(y)) && jsonDeepEqual(fileDigests(x), fileDigests(y));
     },
     async resolve(input: RxConflictHandlerInput<T>): Promise<WithDeleted<T>> {
       const theirs = withoutMeta(input.realMasterState as Record<string, unknown>);

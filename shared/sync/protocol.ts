@@ -91,6 +91,7 @@ export type SyncErrorCode =
   | 'FORBIDDEN'
   | 'DEVICE_REVOKED'
   | 'DEVICE_KEY_MISMATCH'
+  | 'ATTACHMENT_MISSING'
   | 'ALREADY_EXISTS'
   | 'NOT_READY'
   | 'TIMEOUT'
@@ -143,4 +144,73 @@ export function jsonDeepEqual(a: unknown, b: unknown): boolean {
   const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
   if (ak.length !== bk.length) return false;
   return ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonDeepEqual(ao[k], bo[k]));
+}
+
+// ---- files of records (RxDB attachments) on the wire ----
+
+/**
+ * Collections whose records carry files as RxDB attachments (document scans; declaration
+ * files). On the wire a record's `_attachments` holds stubs only — `{ digest, length, type }`,
+ * never the bytes: the bytes travel once through `/attachments/:sha256` (hq/attachments.ts),
+ * keyed by their SHA-256, which is also RxDB's attachment `digest` (RxDB's default hash).
+ * HQ refuses a pushed record whose files it does not hold for the record's branch, so a
+ * record never reaches another laptop without its files.
+ */
+export const ATTACHMENT_COLLECTIONS: ReadonlySet<string> = new Set(['documents', 'declarations']);
+export const ATTACHMENT_MIME_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'];
+/** Largest file HQ accepts (the laptop's own limit is lower: renderer/src/data/attachments.ts). */
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+/** Upper bound of a stub's `length`: RxDB records the size as stored on the laptop, which
+ *  encryption at rest makes larger than the file itself. */
+const MAX_STUB_LENGTH = 4 * MAX_ATTACHMENT_BYTES;
+export const MAX_ATTACHMENTS_PER_RECORD = 20;
+
+export interface AttachmentStub {
+  digest: string;
+  length: number;
+  type: string;
+}
+
+const ATTACHMENT_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Problems with a pushed record's `_attachments` (empty when it is fine). Absent or `{}` is
+ * always fine; other collections may not carry files; each entry must be an exact stub.
+ */
+export function attachmentStubIssues(collection: string, value: unknown): { path: string; message: string }[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value !== 'object' || Array.isArray(value)) return [{ path: '_attachments', message: '_attachments must be an object' }];
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return [];
+  if (!ATTACHMENT_COLLECTIONS.has(collection)) return [{ path: '_attachments', message: `records of ${collection} carry no files` }];
+  if (entries.length > MAX_ATTACHMENTS_PER_RECORD) return [{ path: '_attachments', message: `at most ${MAX_ATTACHMENTS_PER_RECORD} files per record` }];
+  const issues: { path: string; message: string }[] = [];
+  for (const [id, stub] of entries) {
+    const path = `_attachments.${id}`;
+    if (!ATTACHMENT_ID.test(id)) {
+      issues.push({ path: '_attachments', message: 'attachment ids are 1–128 letters, digits, dot, dash or underscore' });
+      continue;
+    }
+    if (!stub || typeof stub !== 'object' || Array.isArray(stub)) {
+      issues.push({ path, message: 'must be { digest, length, type }' });
+      continue;
+    }
+    const s = stub as Record<string, unknown>;
+    const extra = Object.keys(s).filter((k) => k !== 'digest' && k !== 'length' && k !== 'type');
+    if (extra.length > 0) issues.push({ path, message: `unexpected ${extra.join(', ')}: file bytes go to /attachments, not inside the record` });
+    if (typeof s.digest !== 'string' || !SHA256_HEX.test(s.digest)) issues.push({ path: `${path}.digest`, message: 'must be the SHA-256 of the file (64 lower-case hex digits)' });
+    if (typeof s.length !== 'number' || !Number.isSafeInteger(s.length) || s.length <= 0 || s.length > MAX_STUB_LENGTH) {
+      issues.push({ path: `${path}.length`, message: `must be the stored size in bytes (1 to ${MAX_STUB_LENGTH})` });
+    }
+    if (typeof s.type !== 'string' || !ATTACHMENT_MIME_TYPES.includes(s.type)) issues.push({ path: `${path}.type`, message: `must be one of ${ATTACHMENT_MIME_TYPES.join(', ')}` });
+  }
+  return issues;
+}
+
+/** The stubs of a record's files (after `attachmentStubIssues` found none). */
+export function attachmentStubs(doc: Record<string, unknown>): [string, AttachmentStub][] {
+  const atts = doc._attachments;
+  if (!atts || typeof atts !== 'object') return [];
+  return Object.entries(atts as Record<string, AttachmentStub>);
 }

@@ -8,9 +8,9 @@
  * to disk; on lock the page reloads and it is gone.
  *
  * Exact lookups that must work without the index (duplicate checks at registration) use the
- * keyed hashes `idHash`/`phoneHash` (HMAC-SHA-256; `findByLookupHash`). The key is derived
- * from this user's data key on this laptop (hq/accounts.ts offers no association-wide lookup
- * key yet), so the hashes are comparable on this laptop only.
+ * keyed hashes `idHash`/`phoneHash` (HMAC-SHA-256; `findByLookupHash`). The key is the
+ * association's, handed out by HQ at sign-in (security/lookupKey.ts), so hashes are equal on
+ * every laptop; local records hashed with an older key are re-keyed (data/lookupRehash.ts).
  *
  *   const { hits, ready } = useBeneficiarySearch(query);   // hits: { hit, beneficiary }[]
  */

@@ -26,6 +26,8 @@ export function UnlockScreen({ onUnlocked, toolbar, notice }: { onUnlocked: (u: 
   const [hqUrl, setHqUrl] = useState(() => useSession.getState().hqUrl);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Asked for when HQ accepts a password this laptop's key is not wrapped under (changed on another laptop).
+  const [previousPassword, setPreviousPassword] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [working, setWorking] = useState(false);
   const [wiped] = useState(() => wipedNotice());
@@ -41,8 +43,9 @@ export function UnlockScreen({ onUnlocked, toolbar, notice }: { onUnlocked: (u: 
           return;
         }
         const url = normaliseHqUrl(hqUrl);
-        const result = await signInOnline({ hqUrl: url, username, password });
+        const result = await signInOnline({ hqUrl: url, username, password, ...(previousPassword ? { previousPassword } : {}) });
         if (!result.ok) {
+          if (result.code === 'LOCAL_PASSWORD_DIFFERS' && previousPassword === null) setPreviousPassword('');
           setProblem(result);
           return;
         }
@@ -129,6 +132,17 @@ export function UnlockScreen({ onUnlocked, toolbar, notice }: { onUnlocked: (u: 
               autoFocus={!signIn}
               required
             />
+            {signIn && previousPassword !== null && (
+              <PasswordInput
+                name="previousPassword"
+                label={t('account.previousPassword')}
+                description={t('account.previousPasswordHint')}
+                value={previousPassword}
+                onChange={(e) => setPreviousPassword(e.currentTarget.value)}
+                autoComplete="off"
+                required
+              />
+            )}
             <Button type="submit" loading={working} data-testid="unlock-submit" fullWidth>
               {t(signIn ? 'unlock.signInSubmit' : 'unlock.unlockSubmit')}
             </Button>

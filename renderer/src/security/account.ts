@@ -19,6 +19,7 @@ import {
   createKeyring,
   deriveLookupKey,
   deriveRxdbEncryptionPassword,
+  importLookupKey,
   recordFailure,
   fromBase64,
   openSealedBytes,
@@ -52,6 +53,12 @@ export interface LocalUser {
   lastSignInAt: string;
   /** The latest HQ refresh token, sealed under the DEK (AES-GCM), base64 — usable only after unlock. */
   sealedRefreshToken?: string;
+  /** The association's lookup key from HQ (32 bytes), sealed under the DEK, base64. */
+  sealedLookupKey?: string;
+  /** HQ's name of that key (not secret): when it changes, the local lookup hashes are redone. */
+  lookupKeyId?: string;
+  /** The key id the lookup hashes in this user's local database were last made with. */
+  lookupHashesKeyId?: string;
 }
 
 export interface HqTokens {
@@ -67,8 +74,13 @@ export interface UnlockedSession {
   dek: DataKey;
   /** RxDB crypto-js password (derived from the DEK, never the user's password). */
   encryptionPassword: string;
-  /** HMAC key for idHash/phoneHash (derived from this user's DEK on this laptop). */
+  /**
+   * HMAC key for idHash/phoneHash: the association's key from HQ (equal hashes on every laptop),
+   * or, until HQ has handed one out, a key derived from this user's DEK (this laptop only).
+   */
   lookupKey: CryptoKey;
+  /** Which key `lookupKey` is: HQ's key id, or `local-<DEK key id>`. */
+  lookupKeyId: string;
   /** Present after an online sign-in. */
   tokens: HqTokens | null;
   deviceId: string;
@@ -144,7 +156,13 @@ export function databaseNameOf(userId: string): string {
 }
 
 async function finish(user: LocalUser, dek: DataKey, tokens: HqTokens | null, deviceId: string): Promise<UnlockedSession> {
-  return { user, dek, encryptionPassword: await deriveRxdbEncryptionPassword(dek), lookupKey: await deriveLookupKey(dek), tokens, deviceId };
+  const lookup = (await openLookupKey(user, dek)) ?? { key: await deriveLookupKey(dek), kid: localLookupKeyId(dek) };
+  return { user, dek, encryptionPassword: await deriveRxdbEncryptionPassword(dek), lookupKey: lookup.key, lookupKeyId: lookup.kid, tokens, deviceId };
+}
+
+/** The id of the per-user fallback lookup key (derived from the DEK). */
+export function localLookupKeyId(dek: DataKey): string {
+  return `local-${dek.keyId}`;
 }
 
 // ---- messages ----
@@ -164,8 +182,14 @@ const BAD_ANSWER: Problem = {
 const PASSWORD_CHANGED: Problem = {
   code: 'LOCAL_PASSWORD_DIFFERS',
   messageAr:
-    'قبل المركز كلمة المرور هذه، لكن بيانات هذا الجهاز محمية بكلمة مرورك السابقة. افتح الجهاز بكلمة المرور السابقة ثم غيّرها من الإعدادات.',
-  messageEn: "HQ accepted this password, but this laptop's data is protected by your previous one. Unlock with the previous password, then change it in the settings.",
+    'قبل المركز كلمة المرور هذه، لكن بيانات هذا الجهاز ما زالت محمية بكلمة مرورك السابقة (غُيّرت من جهاز آخر). اكتب كلمة المرور السابقة في الحقل الذي ظهر ثم سجّل الدخول؛ بياناتك لم تُفقد.',
+  messageEn: "HQ accepted this password, but this laptop's data is still protected by your previous one (it was changed on another laptop). Type the previous password in the field below and sign in again; nothing is lost.",
+};
+
+const PREVIOUS_PASSWORD_WRONG: Problem = {
+  code: 'PREVIOUS_PASSWORD_WRONG',
+  messageAr: 'كلمة المرور السابقة غير صحيحة. اكتب كلمة المرور التي كنت تفتح بها هذا الجهاز قبل تغييرها ثم أعد المحاولة.',
+  messageEn: 'The previous password is wrong. Type the password you used to unlock this laptop before the change, then try again.',
 };
 
 function emptyFields(): Problem {
@@ -174,9 +198,21 @@ function emptyFields(): Problem {
 
 // ---- HQ calls ----
 
+/** The association's lookup key as HQ hands it out (hq/accounts.ts LookupKey). */
+export interface HqLookupKey {
+  kid: string;
+  key: string;
+}
+
 interface SignInAnswer extends HqTokens {
   user: { id: string; username: string; displayName: string; role: Role; branchIds: string[]; active: boolean };
   deviceId: string | null;
+  lookupKey?: HqLookupKey;
+}
+
+function isHqLookupKey(v: unknown): v is HqLookupKey {
+  const k = v as Partial<HqLookupKey> | null;
+  return !!k && typeof k.kid === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(k.kid) && typeof k.key === 'string' && fromBase64(k.key)?.length === 32;
 }
 
 function isSignInAnswer(v: unknown): v is SignInAnswer {
@@ -190,7 +226,8 @@ function isSignInAnswer(v: unknown): v is SignInAnswer {
     typeof a.user.id === 'string' &&
     typeof a.user.role === 'string' &&
     (roles as readonly string[]).includes(a.user.role) &&
-    Array.isArray(a.user.branchIds)
+    Array.isArray(a.user.branchIds) &&
+    (a.lookupKey === undefined || isHqLookupKey(a.lookupKey))
   );
 }
 
@@ -269,8 +306,15 @@ function tokensOf(a: SignInAnswer): HqTokens {
 /**
  * First sign-in on this laptop (or a sign-in of a user the laptop knows): checks the account
  * with HQ, then makes (or unwraps) this user's data key with the same password.
+ *
+ * When HQ accepts a password this laptop's key is not wrapped under (it was changed on another
+ * laptop), the answer is LOCAL_PASSWORD_DIFFERS; sign in again with `previousPassword` (the one
+ * this laptop still knows) and the key is re-wrapped under the new password.
  */
-export async function signInOnline(input: { hqUrl: string; username: string; password: string }, env: AccountEnv = {}): Promise<SessionResult> {
+export async function signInOnline(
+  input: { hqUrl: string; username: string; password: string; previousPassword?: string },
+  env: AccountEnv = {},
+): Promise<SessionResult> {
   const storage = env.storage ?? localStorage;
   const username = input.username.trim().toLowerCase();
   if (!username || !input.password) return { ok: false, ...emptyFields() };
@@ -290,16 +334,25 @@ export async function signInOnline(input: { hqUrl: string; username: string; pas
     lastSignInAt: now,
   };
   if (existing) {
-    const unlocked = await unlockKeyring(existing.keyring, input.password);
+    let keyring = existing.keyring;
+    let unlocked = await unlockKeyring(keyring, input.password);
+    if (!unlocked.ok && input.previousPassword) {
+      // HQ has just proven the new password; the previous one re-wraps this laptop's key.
+      const rewrapped = await changePassword(existing.keyring, input.previousPassword, input.password);
+      if (!rewrapped.ok) return { ok: false, ...(rewrapped.error === 'wrong_password' ? PREVIOUS_PASSWORD_WRONG : { code: rewrapped.error, messageAr: rewrapped.messageAr, messageEn: rewrapped.messageEn }) };
+      keyring = rewrapped.record;
+      unlocked = await unlockKeyring(keyring, input.password);
+    }
     if (!unlocked.ok) return { ok: false, ...PASSWORD_CHANGED };
-    const user: LocalUser = { ...existing, ...profile, lockout: recordSuccess() };
-    writeUser(storage, user);
-    return { ok: true, session: await finish(user, unlocked.dek, tokensOf(a), deviceId) };
+    writeUser(storage, { ...existing, ...profile, keyring, lockout: recordSuccess() });
+    if (a.lookupKey) await storeLookupKey(a.user.id, unlocked.dek, a.lookupKey, storage);
+    return { ok: true, session: await finish(readUsers(storage)[a.user.id]!, unlocked.dek, tokensOf(a), deviceId) };
   }
   const created = await createKeyring(input.password);
   const user: LocalUser = { ...profile, keyring: created.wrapped, lockout: INITIAL_LOCKOUT_STATE };
   writeUser(storage, user);
-  return { ok: true, session: await finish(user, created.dek, tokensOf(a), deviceId) };
+  if (a.lookupKey) await storeLookupKey(a.user.id, created.dek, a.lookupKey, storage);
+  return { ok: true, session: await finish(readUsers(storage)[a.user.id]!, created.dek, tokensOf(a), deviceId) };
 }
 
 /** Later starts: unwrap the user's data key offline, with the persisted lockout. */
@@ -357,6 +410,166 @@ export async function openRefreshToken(user: LocalUser, dek: DataKey): Promise<s
   if (!bytes) return null;
   const opened = await openSealedBytes(dek, bytes, `sila.refresh:${user.userId}`);
   return opened ? utf8Decode(opened) : null;
+}
+
+// ---- the association's lookup key ----
+
+const lookupKeyAad = (userId: string) => `sila.lookup-key:${userId}`;
+
+/**
+ * Keep the association's lookup key from HQ for this user, sealed under the DEK (like the
+ * refresh token: useless without the password). Returns the imported key.
+ */
+export async function storeLookupKey(userId: string, dek: DataKey, lookupKey: HqLookupKey, storage: Storage = localStorage): Promise<{ key: CryptoKey; kid: string } | null> {
+  const raw = fromBase64(lookupKey.key);
+  const user = readUsers(storage)[userId];
+  if (!raw || raw.length !== 32 || !user) return null;
+  const sealed = await sealBytes(dek, raw, lookupKeyAad(userId));
+  writeUser(storage, { ...user, sealedLookupKey: toBase64(sealed), lookupKeyId: lookupKey.kid });
+  return { key: await importLookupKey(raw), kid: lookupKey.kid };
+}
+
+/** The association's lookup key kept for this user, or null (none yet, or it does not open). */
+export async function openLookupKey(user: LocalUser, dek: DataKey): Promise<{ key: CryptoKey; kid: string } | null> {
+  if (!user.sealedLookupKey || !user.lookupKeyId) return null;
+  const bytes = fromBase64(user.sealedLookupKey);
+  const raw = bytes ? await openSealedBytes(dek, bytes, lookupKeyAad(user.userId)) : null;
+  if (!raw || raw.length !== 32) return null;
+  return { key: await importLookupKey(raw), kid: user.lookupKeyId };
+}
+
+/** Which key the lookup hashes of this user's local database were made with (undefined: not recorded yet). */
+export function lookupHashesKeyIdOf(userId: string, storage: Storage = localStorage): string | undefined {
+  return readUsers(storage)[userId]?.lookupHashesKeyId;
+}
+
+export function rememberLookupHashesKeyId(userId: string, kid: string, storage: Storage = localStorage): void {
+  const user = readUsers(storage)[userId];
+  if (user) writeUser(storage, { ...user, lookupHashesKeyId: kid });
+}
+
+// ---- password change (online) ----
+
+/** HQ's rule for account passwords (hq/passwords.ts MIN_PASSWORD_LENGTH; HQ has the last word). */
+export const ACCOUNT_PASSWORD_MIN_LENGTH = 10;
+
+const CHANGE_OFFLINE: Problem = {
+  code: 'NETWORK',
+  messageAr:
+    'تغيير كلمة المرور يحتاج اتصالًا بالمركز الرئيس، والمركز غير متاح الآن. اتصل بالشبكة ثم أعد المحاولة. لم يتغيّر شيء: كلمة مرورك الحالية ما زالت تعمل، وبياناتك كلها محفوظة على الجهاز.',
+  messageEn: 'Changing the password needs a connection to HQ, and HQ cannot be reached now. Connect, then try again. Nothing changed: your current password still works and all your data is kept on this laptop.',
+};
+
+const CHANGE_NO_SESSION: Problem = {
+  code: 'NO_HQ_SESSION',
+  messageAr:
+    'هذا الجهاز لم يتصل بالمركز الرئيس منذ فتحه. اتصل بالشبكة وانتظر حتى تظهر حالة المزامنة «متزامن»، ثم أعد المحاولة. لم يتغيّر شيء.',
+  messageEn: 'This laptop has not reached HQ since it was unlocked. Connect, wait until the sync state shows it is in sync, then try again. Nothing changed.',
+};
+
+/** The current password opens this laptop but HQ refuses it: it was changed elsewhere. */
+const HQ_PASSWORD_DIFFERS: Problem = {
+  code: 'INVALID_CREDENTIALS',
+  messageAr:
+    'هذه كلمة المرور التي تفتح هذا الجهاز، لكن المركز الرئيس لا يقبلها: ربما غُيّرت من جهاز آخر. إن كنت غيّرتها هناك فاكتب تلك الكلمة في «كلمة المرور الجديدة»، وإلا فاطلب من مدير النظام إعادة تعيينها. لم يتغيّر شيء.',
+  messageEn:
+    'This password opens this laptop, but HQ does not accept it: it may have been changed on another laptop. If you changed it there, type that password as the new password; otherwise ask the administrator to reset it. Nothing changed.',
+};
+
+export type ChangePasswordResult = { ok: true; answer: SignInAnswer } | ({ ok: false; field?: 'currentPassword' | 'newPassword' | 'confirmation' } & Problem);
+
+/**
+ * Change the signed-in user's password: HQ first (POST /auth/change-password with the access
+ * token), then this laptop's key is re-wrapped under the new password (`changePassword`, no
+ * record re-encrypted). The local re-wrap is prepared before HQ is asked — so a wrong current
+ * password is caught here — and written only after HQ accepted: if HQ refuses or cannot be
+ * reached, nothing changes on the laptop or at HQ. HQ revokes the user's other sessions (other
+ * laptops sign in again online) and answers with fresh tokens for this one.
+ *
+ * Without a usable access token (unlocked offline, HQ back since) the current password signs in
+ * first. If HQ already holds the new password (changed from another laptop), signing in with it
+ * proves that, and only this laptop's key is re-wrapped.
+ */
+export async function changePasswordOnline(
+  input: { userId: string; hqUrl: string; accessToken: string | null; currentPassword: string; newPassword: string; confirmation: string },
+  env: AccountEnv = {},
+): Promise<ChangePasswordResult> {
+  const storage = env.storage ?? localStorage;
+  const user = readUsers(storage)[input.userId];
+  if (!user) return { ok: false, code: 'UNKNOWN_USER', messageAr: 'المستخدم غير معروف على هذا الجهاز. سجّل الدخول من جديد.', messageEn: 'Unknown user on this laptop. Sign in again.' };
+  if (!input.currentPassword) return { ok: false, field: 'currentPassword', code: 'MISSING', messageAr: 'اكتب كلمة المرور الحالية.', messageEn: 'Type the current password.' };
+  if ([...input.newPassword.normalize('NFC')].length < ACCOUNT_PASSWORD_MIN_LENGTH) {
+    return {
+      ok: false,
+      field: 'newPassword',
+      code: 'WEAK_PASSWORD',
+      messageAr: `كلمة المرور الجديدة قصيرة: ${ACCOUNT_PASSWORD_MIN_LENGTH} أحرف على الأقل. يمكنك استعمال جملة قصيرة تتذكرها.`,
+      messageEn: `The new password is too short: at least ${ACCOUNT_PASSWORD_MIN_LENGTH} characters. A short sentence you remember works well.`,
+    };
+  }
+  if (input.newPassword !== input.confirmation) {
+    return { ok: false, field: 'confirmation', code: 'CONFIRMATION_DIFFERS', messageAr: 'تأكيد كلمة المرور لا يطابق كلمة المرور الجديدة. اكتبها مرة أخرى.', messageEn: 'The confirmation does not match the new password. Type it again.' };
+  }
+  if (input.newPassword.normalize('NFC') === input.currentPassword.normalize('NFC')) {
+    return { ok: false, field: 'newPassword', code: 'SAME_PASSWORD', messageAr: 'كلمة المرور الجديدة مطابقة للحالية. اختر كلمة مرور مختلفة.', messageEn: 'The new password is the same as the current one. Choose a different one.' };
+  }
+  // Prepared, not yet written: proves the current password opens this laptop's key.
+  const rewrapped = await changePassword(user.keyring, input.currentPassword, input.newPassword);
+  if (!rewrapped.ok) {
+    if (rewrapped.error === 'wrong_password') {
+      return { ok: false, field: 'currentPassword', code: 'wrong_password', messageAr: 'كلمة المرور الحالية غير صحيحة. اكتب كلمة المرور التي فتحت بها التطبيق الآن.', messageEn: 'The current password is wrong. Type the password you unlocked the app with.' };
+    }
+    return { ok: false, field: rewrapped.error === 'weak_password' ? 'newPassword' : undefined, code: rewrapped.error, messageAr: rewrapped.messageAr, messageEn: rewrapped.messageEn };
+  }
+  const commit = (answer: SignInAnswer): ChangePasswordResult => {
+    // HQ holds the new password now: this laptop follows (same DEK, new wrapping).
+    writeUser(storage, { ...readUsers(storage)[input.userId]!, keyring: rewrapped.record, lockout: recordSuccess() });
+    return { ok: true, answer };
+  };
+  const hqUrl = input.hqUrl.replace(/\/+$/, '');
+
+  let token = input.accessToken;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (!token) {
+      const signedIn = await requestSignIn(hqUrl, user.username, input.currentPassword, { ...env, storage });
+      if (signedIn.ok) {
+        if (signedIn.answer.user.id !== input.userId) return { ok: false, ...BAD_ANSWER };
+        token = signedIn.answer.accessToken;
+      } else if (signedIn.code === 'NETWORK') {
+        return { ok: false, ...CHANGE_OFFLINE };
+      } else if (signedIn.code === 'INVALID_CREDENTIALS') {
+        const already = await requestSignIn(hqUrl, user.username, input.newPassword, { ...env, storage });
+        if (already.ok && already.answer.user.id === input.userId) return commit(already.answer);
+        if (!already.ok && already.code === 'NETWORK') return { ok: false, ...CHANGE_OFFLINE };
+        return { ok: false, field: 'currentPassword', ...HQ_PASSWORD_DIFFERS };
+      } else {
+        return signedIn;
+      }
+    }
+    let res: Response;
+    try {
+      res = await (env.fetch ?? fetch)(`${hqUrl}/auth/change-password`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ currentPassword: input.currentPassword, newPassword: input.newPassword }),
+      });
+    } catch {
+      return { ok: false, ...CHANGE_OFFLINE };
+    }
+    if (res.ok) {
+      const body: unknown = await res.json().catch(() => null);
+      if (!isSignInAnswer(body) || body.user.id !== input.userId) return { ok: false, ...BAD_ANSWER };
+      return commit(body);
+    }
+    const problem = await problemOf(res);
+    if ((problem.code === 'UNAUTHENTICATED' || problem.code === 'TOKEN_EXPIRED') && attempt === 0) {
+      token = null; // the session lapsed: sign in with the current password, then retry once
+      continue;
+    }
+    if (problem.code === 'INVALID_CREDENTIALS') return { ok: false, field: 'currentPassword', ...HQ_PASSWORD_DIFFERS };
+    return { ok: false, field: problem.code === 'MALFORMED_REQUEST' ? 'newPassword' : undefined, ...problem };
+  }
+  return { ok: false, ...CHANGE_NO_SESSION };
 }
 
 export { tokensOf as hqTokensOf };

@@ -23,6 +23,8 @@ export interface Backend {
   countRows(where?: string): Promise<number>;
   /** The stored JSON body of one document, straight from the table. */
   storedDoc(collection: string, id: string): Promise<{ doc: unknown; deleted: boolean; seq: number } | null>;
+  /** Run one statement straight on HQ's database (for PGlite the HQ must be closed). */
+  exec(sql: string, params?: unknown[]): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -51,6 +53,10 @@ export async function createBackend(name: 'pglite' | 'postgres'): Promise<Backen
           const row = r.rows[0];
           return row ? { ...row, seq: Number(row.seq) } : null;
         }),
+      exec: (sql, params = []) =>
+        withDb(async (db) => {
+          await db.query(sql, params);
+        }),
       dispose: () => rm(dataDir, { recursive: true, force: true }),
     };
   }
@@ -78,6 +84,9 @@ export async function createBackend(name: 'pglite' | 'postgres'): Promise<Backen
       );
       const row = r.rows[0];
       return row ? { ...row, seq: Number(row.seq) } : null;
+    },
+    async exec(sql, params = []) {
+      await pool.query(sql, params);
     },
     async dispose() {
       await pool.end();

@@ -8,11 +8,15 @@
  * gets one reply `{ id, ok, value | error }`.
  */
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
-import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { collections, toRxJsonSchema, type Role } from '../../../shared/schema';
+import { ATTACHMENT_COLLECTIONS } from '../../../shared/sync/protocol';
 import { resolveSyncConflict, startSync, syncConflictHandler, type SyncManager, type SyncStatus } from '../../../shared/sync/manager';
+
+addRxPlugin(RxDBAttachmentsPlugin);
 
 interface Request {
   id: number;
@@ -101,7 +105,10 @@ const handlers: Record<string, (args: Record<string, unknown>) => Promise<unknow
     const creators: Record<string, { schema: never; conflictHandler: never }> = {};
     for (const def of collections) {
       if (!wanted.includes(def.name)) continue;
-      creators[def.name] = { schema: toRxJsonSchema(def) as never, conflictHandler: syncConflictHandler(def.name) as never };
+      const schema = toRxJsonSchema(def) as Record<string, unknown>;
+      // As on a laptop (renderer/src/data/database.ts): these records carry files, encrypted at rest.
+      if (ATTACHMENT_COLLECTIONS.has(def.name)) schema.attachments = { encrypted: true };
+      creators[def.name] = { schema: schema as never, conflictHandler: syncConflictHandler(def.name) as never };
     }
     await db.addCollections(creators);
     const s = session;
@@ -143,6 +150,31 @@ const handlers: Record<string, (args: Record<string, unknown>) => Promise<unknow
     if (!doc) throw new Error(`no document ${String(args.id)}`);
     await doc.remove();
     return true;
+  },
+  /** Attach a file (base64) to the stored record `id`. */
+  async putFile(args) {
+    const doc = await col(args).findOne(String(args.id)).exec();
+    if (!doc) throw new Error(`no document ${String(args.id)}`);
+    const bytes = Buffer.from(String(args.base64), 'base64');
+    const att = await doc.putAttachment({ id: String(args.attachmentId), data: new Blob([bytes], { type: String(args.type) }), type: String(args.type) });
+    return { id: att.id, digest: att.digest, length: att.length };
+  },
+  /** The file's bytes (base64) as stored on this laptop, or null. */
+  async getFile(args) {
+    const doc = await col(args).findOne(String(args.id)).exec();
+    const att = doc?.getLatest().getAttachment(String(args.attachmentId));
+    if (!att) return null;
+    return Buffer.from(await (await att.getData()).arrayBuffer()).toString('base64');
+  },
+  async waitForFile(args) {
+    const c = col(args);
+    await waitUntil(
+      async () => !!(await c.findOne(String(args.id)).exec())?.getLatest().getAttachment(String(args.attachmentId)),
+      Number(args.timeoutMs ?? 15_000),
+      `file ${String(args.attachmentId)} of ${String(args.id)}`,
+    );
+    const att = (await c.findOne(String(args.id)).exec())!.getLatest().getAttachment(String(args.attachmentId))!;
+    return Buffer.from(await (await att.getData()).arrayBuffer()).toString('base64');
   },
   async get(args) {
     const doc = await col(args).findOne(String(args.id)).exec();
