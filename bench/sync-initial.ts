@@ -20,11 +20,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRxDatabase, type RxDatabase } from 'rxdb';
+import { addRxPlugin, createRxDatabase, type RxDatabase } from 'rxdb';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { deriveRxdbEncryptionPassword, importDataKey, randomBytes } from '../shared/security';
 import { wrappedAesGcmEncryptionStorage } from '../shared/security/rxdb-encryption';
 import { collections, toRxJsonSchema } from '../shared/schema';
+import { migrationStrategies } from '../renderer/src/data/migrations';
 import { startSync, syncConflictHandler } from '../shared/sync/manager';
 import { BRANCH_DATA, freePort, seedAccounts, seedBranchDocuments, signInDevice, startHqProcess, tempPostgres } from './sync-support';
 
@@ -37,6 +39,8 @@ const RUNS = arg('runs', 1);
 /** The app encrypts sensitive fields at rest (AES-GCM, shared/security/rxdb-encryption.ts); --no-encryption measures without. */
 const ENCRYPTION = !process.argv.includes('--no-encryption');
 const BATCH = 1000;
+addRxPlugin(RxDBMigrationSchemaPlugin);
+
 const BRANCH = 'branch-bench';
 const POUCH_DIR = join(tmpdir(), 'sila-bench-pouchdb');
 
@@ -53,11 +57,12 @@ async function silaInitialSync(hqUrl: string, username: string, run: number): Pr
     multiInstance: false,
   });
   try {
-    const creators: Record<string, { schema: never; conflictHandler: never }> = {};
+    const creators: Record<string, { schema: never; conflictHandler: never; migrationStrategies?: never }> = {};
     for (const def of collections) {
       const schema = toRxJsonSchema(def);
       if (!ENCRYPTION) delete schema.encrypted;
-      creators[def.name] = { schema: schema as never, conflictHandler: syncConflictHandler(def.name) as never };
+      const migrate = migrationStrategies[def.name]; // collections past version 0 (renderer/src/data/migrations.ts)
+      creators[def.name] = { schema: schema as never, conflictHandler: syncConflictHandler(def.name) as never, ...(migrate ? { migrationStrategies: migrate as never } : {}) };
     }
     await db.addCollections(creators);
     const t0 = performance.now();

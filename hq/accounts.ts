@@ -294,21 +294,24 @@ export async function currentLookupKey(db: Queryable): Promise<LookupKey | null>
 
 // ---------- branches and users (admin operations) ----------
 
-export async function createBranch(db: Queryable, input: unknown): Promise<{ id: string; name: string; city: string }> {
+export async function createBranch(db: Queryable, input: unknown): Promise<{ id: string; name: string; nameEn: string; city: string }> {
   const b = (input ?? {}) as Record<string, unknown>;
   const id = requireId(b.id, 'id', 'رمز الفرع');
   const name = requireText(b.name, 'name', 'اسم الفرع', 200);
+  const nameEn = b.nameEn === undefined || b.nameEn === '' ? '' : requireText(b.nameEn, 'nameEn', 'اسم الفرع بالإنجليزية', 200);
   const city = b.city === undefined ? '' : requireText(b.city, 'city', 'المدينة', 80);
   const { rows } = await db.query<{ id: string }>(
-    'INSERT INTO hq_branches (id, name, city) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',
-    [id, name, city],
+    'INSERT INTO hq_branches (id, name, name_en, city) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id',
+    [id, name, nameEn, city],
   );
   if (rows.length === 0) throw errors.alreadyExists('Branch', id);
-  return { id, name, city };
+  return { id, name, nameEn, city };
 }
 
 export async function listBranches(db: Queryable) {
-  const { rows } = await db.query<{ id: string; name: string; city: string; active: boolean }>('SELECT id, name, city, active FROM hq_branches ORDER BY id');
+  const { rows } = await db.query<{ id: string; name: string; nameEn: string; city: string; active: boolean }>(
+    'SELECT id, name, name_en AS "nameEn", city, active FROM hq_branches ORDER BY id',
+  );
   return rows;
 }
 

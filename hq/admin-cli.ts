@@ -6,7 +6,7 @@
  *
  * Commands:
  *   create-admin  --username U --display-name "N"           first (or another) HQ administrator
- *   create-branch --id riyadh-1 --name "فرع الرياض" [--city "الرياض"]
+ *   create-branch --id riyadh-1 --name "فرع الرياض" [--name-en "Riyadh branch"] [--city "الرياض"]
  *   create-user   --username U --display-name "N" --role field_delegate --branches riyadh-1[,…]
  *   list-users | list-branches | list-devices
  *   revoke-device <deviceId>                                refused from now on, told to wipe
@@ -26,6 +26,7 @@ import { openDatabase } from './db';
 import { HqError } from './errors';
 import { runMigrations } from './migrations';
 import { purgeTombstones } from './store';
+import { publishBranches } from './branch-config';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -54,7 +55,7 @@ function parseArgs(argv: string[]): { command: string; positional: string[]; fla
 
 const USAGE = `Usage: npm run hq:admin -- <command>
   create-admin --username U --display-name "N"
-  create-branch --id ID --name "N" [--city "C"]
+  create-branch --id ID --name "N" [--name-en "English name"] [--city "C"]
   create-user --username U --display-name "N" --role ROLE --branches B1[,B2]
   list-users | list-branches | list-devices
   revoke-device DEVICE_ID | deactivate-user USER_ID
@@ -85,7 +86,8 @@ export async function runAdminCommand(argv: string[], io: CliIo): Promise<number
         return 0;
       }
       case 'create-branch': {
-        const b = await createBranch(db, { id: need('id'), name: need('name'), city: flags.city });
+        const b = await createBranch(db, { id: need('id'), name: need('name'), nameEn: flags['name-en'], city: flags.city });
+        await publishBranches(db, [b.id]); // laptops learn its names at their next sync
         io.out(`Created branch ${b.id} (${b.name}).`);
         return 0;
       }

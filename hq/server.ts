@@ -46,6 +46,8 @@ import { HqError, errors } from './errors';
 import { runMigrations } from './migrations';
 import type { PasswordHashParams } from './passwords';
 import { CHANGES_CHANNEL, pullChanges, purgeTombstones, pushChanges, validatePushBody } from './store';
+import { publishBranches } from './branch-config';
+import { isPublicEvaluationPath, maskEvaluationToken, registerPublicEvaluation, type PublicEvaluationOptions } from './evaluation-links';
 
 export interface StartHqOptions {
   /** 0 picks a free port. Default 8787. */
@@ -74,6 +76,8 @@ export interface StartHqOptions {
   trustProxy?: string;
   /** Replace token authentication (tests of the sync store only). */
   resolveCaller?: ResolveCaller;
+  /** The public evaluation page behind printed QR codes (`/e/<token>`): rate limit per address. */
+  publicEvaluation?: PublicEvaluationOptions;
 }
 
 export interface RunningHq {
@@ -100,7 +104,13 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
   const allowedOrigins = new Set([...DEFAULT_ALLOWED_ORIGINS, ...(opts.allowedOrigins ?? [])]);
 
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'info' },
+    logger: {
+      level: opts.logLevel ?? 'info',
+      // A one-time evaluation token (/e/<token>) never reaches the logs.
+      serializers: {
+        req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({ method: req.method, url: maskEvaluationToken(req.url), hostname: req.hostname, remoteAddress: req.ip }),
+      },
+    },
     bodyLimit,
     requestTimeout: 30_000, // the whole request must arrive within 30 s
     connectionTimeout: 0, // SSE connections stay open; idle ones are pinged
@@ -135,6 +145,8 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     const signer = new TokenSigner(db, opts.signingKeys);
     await signer.load();
     await ensureLookupKey(db); // the association's lookup-hash key, created on first start
+    // Branch names for every laptop (hq_config branch entries), including branches the CLI added.
+    await publishBranches(db, undefined, (branchId, reason) => app.log.warn({ branchId, reason }, 'branch not published'));
     const auth: AuthContext = { db, signer };
     if (opts.bootstrapAdmin && (await countAdmins(db)) === 0) {
       await createUser(
@@ -160,6 +172,7 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     );
     await feed.start();
     registerRoutes(app, db, feed, { allowedOrigins, resolveCaller, bodyLimit, auth, passwordHash: opts.passwordHash, streamsByDevice });
+    registerPublicEvaluation(app, db, { ...opts.publicEvaluation, logLevel: opts.logLevel });
     const retention = opts.tombstoneRetentionDays ?? 730;
     if (!Number.isFinite(retention) || (retention !== 0 && retention < 30)) {
       throw new Error('Tombstone retention must be 0 (keep forever) or at least 30 days.');
@@ -222,7 +235,8 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
   // are refused outright; non-browser clients (no Origin header) pass.
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
-    if (origin !== undefined) {
+    // The public evaluation page posts its form from HQ's own page on a phone (no CORS headers there).
+    if (origin !== undefined && !isPublicEvaluationPath(request.url)) {
       if (!o.allowedOrigins.has(origin)) throw errors.forbiddenOrigin(origin);
       reply.header('access-control-allow-origin', origin);
       reply.header('vary', 'Origin');
@@ -403,7 +417,9 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
   });
   app.post('/admin/branches', async (request, reply) => {
     requireAdmin(request.caller);
-    return reply.code(201).send(await createBranch(db, request.body));
+    const created = await createBranch(db, request.body);
+    await publishBranches(db, [created.id], (branchId, reason) => request.log.warn({ branchId, reason }, 'branch not published'));
+    return reply.code(201).send(created);
   });
   app.get('/admin/users', async (request) => {
     requireAdmin(request.caller);

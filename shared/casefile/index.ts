@@ -11,3 +11,4 @@ export * from './procedure';
 export * from './duplicates';
 export * from './reports';
 export * from './csv';
+export * from './evaluation';

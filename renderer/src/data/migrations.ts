@@ -5,9 +5,12 @@
  * (keeping `_meta`, so the replication still knows which changes HQ has not seen), then removes
  * the old version's storage. A strategy returns null only to drop a document on purpose.
  *
- * Every registry collection is at version 0 today; test/unit/renderer/store-migration.test.ts
- * exercises the mechanism with a v1 → v2 pair (RxDB versions 0 → 1).
+ * test/unit/renderer/store-migration.test.ts exercises the mechanism with a v1 → v2 pair (RxDB
+ * versions 0 → 1) and the registry's own steps below.
  */
 import type { MigrationStrategies } from 'rxdb';
 
-export const migrationStrategies: Readonly<Record<string, MigrationStrategies>> = {};
+export const migrationStrategies: Readonly<Record<string, MigrationStrategies>> = {
+  // 1: deliveries may carry `evaluationLinks` (printed evaluation QR codes); older ones have none.
+  service_deliveries: { 1: (doc: Record<string, unknown>) => doc },
+};

@@ -10,13 +10,16 @@
 import { indexedDB, IDBKeyRange } from 'fake-indexeddb';
 import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { collections, toRxJsonSchema, type Role } from '../../../shared/schema';
+import { migrationStrategies } from '../../../renderer/src/data/migrations';
 import { ATTACHMENT_COLLECTIONS } from '../../../shared/sync/protocol';
 import { resolveSyncConflict, startSync, syncConflictHandler, type SyncManager, type SyncStatus } from '../../../shared/sync/manager';
 
 addRxPlugin(RxDBAttachmentsPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 interface Request {
   id: number;
@@ -102,13 +105,15 @@ const handlers: Record<string, (args: Record<string, unknown>) => Promise<unknow
       multiInstance: false,
     });
     const wanted = Array.isArray(args.collections) ? (args.collections as string[]) : collections.map((c) => c.name);
-    const creators: Record<string, { schema: never; conflictHandler: never }> = {};
+    const creators: Record<string, { schema: never; conflictHandler: never; migrationStrategies?: never }> = {};
     for (const def of collections) {
       if (!wanted.includes(def.name)) continue;
       const schema = toRxJsonSchema(def) as Record<string, unknown>;
       // As on a laptop (renderer/src/data/database.ts): these records carry files, encrypted at rest.
       if (ATTACHMENT_COLLECTIONS.has(def.name)) schema.attachments = { encrypted: true };
-      creators[def.name] = { schema: schema as never, conflictHandler: syncConflictHandler(def.name) as never };
+      // Collections past version 0 need their steps (as on a laptop: renderer/src/data/migrations.ts).
+      const migrate = migrationStrategies[def.name];
+      creators[def.name] = { schema: schema as never, conflictHandler: syncConflictHandler(def.name) as never, ...(migrate ? { migrationStrategies: migrate as never } : {}) };
     }
     await db.addCollections(creators);
     const s = session;

@@ -2,42 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { validateDocument, satisfactionEvaluations, serviceDeliveries } from '../../../shared/schema';
 import {
   buildEvaluation,
-  checkEvaluationLink,
   evaluationLinkUrl,
-  evaluationRouteToken,
-  hashToken,
   issueEvaluationLink,
-  loadEvaluationLinks,
-  markEvaluationLinkUsed,
-  newEvaluationToken,
   saudiDayStartIso,
-  tokenPattern,
+  withEvaluationLink,
   type EvaluationContext,
 } from '../../../renderer/src/features/service/evaluation';
+import {
+  evaluationLinkRefusal,
+  evaluationQuestions,
+  evaluationTokenPattern,
+  hashEvaluationToken,
+  newEvaluationToken,
+  overallQuestion,
+  scoreWords,
+  evaluationPrinciple,
+  anonymousOption,
+  commentField,
+  MAX_EVALUATION_LINKS,
+} from '../../../shared/casefile';
+import type { ServiceDelivery } from '../../../shared/schema';
 import { buildDelivery, isoToSaudiLocal, saudiLocalToIso } from '../../../renderer/src/features/service/delivery';
-import { routeFromHash } from '../../../renderer/src/navigation';
-
-class MemoryStorage implements Storage {
-  private map = new Map<string, string>();
-  get length() {
-    return this.map.size;
-  }
-  clear() {
-    this.map.clear();
-  }
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  key(i: number) {
-    return [...this.map.keys()][i] ?? null;
-  }
-  removeItem(k: string) {
-    this.map.delete(k);
-  }
-  setItem(k: string, v: string) {
-    this.map.set(k, v);
-  }
-}
+import arService from '../../../renderer/src/features/service/locales/ar.json';
+import enService from '../../../renderer/src/features/service/locales/en.json';
 
 const now = new Date('2026-03-10T13:47:21.000Z'); // 16:47 in Riyadh
 const ctx: EvaluationContext = {
@@ -93,46 +80,80 @@ describe('satisfaction evaluation', () => {
   });
 });
 
+describe('one form everywhere', () => {
+  it('the laptop form (service catalogues) words the questions exactly as HQ\'s public page (shared/casefile)', () => {
+    for (const [catalogue, lang] of [[arService, 'ar'], [enService, 'en']] as const) {
+      expect(catalogue.overallQuestion).toBe(overallQuestion[lang]);
+      expect(Object.keys(catalogue.question)).toEqual(evaluationQuestions.map((q) => q.id));
+      for (const q of evaluationQuestions) expect(catalogue.question[q.id]).toBe(q[lang]);
+      for (const s of [1, 2, 3, 4, 5] as const) expect(catalogue.scoreWord[s]).toBe(scoreWords[s][lang]);
+      expect(catalogue.principle).toBe(evaluationPrinciple[lang]);
+      expect(catalogue.anonymousLabel).toBe(anonymousOption.label[lang]);
+      expect(catalogue.anonymousHint).toBe(anonymousOption.hint[lang]);
+      expect(catalogue.commentLabel).toBe(commentField.label[lang]);
+      expect(catalogue.commentHint).toBe(commentField.hint[lang]);
+    }
+  });
+});
+
 describe('one-time evaluation links', () => {
-  it('makes unguessable tokens that fit the route', () => {
+  const delivery: ServiceDelivery = {
+    id: 'del1',
+    branchId: 'main',
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    updatedBy: 'staff1',
+    requestId: 'req1',
+    beneficiaryId: 'ben1',
+    serviceId: 'consultations',
+    deliveredAt: now.toISOString(),
+    deliveredBy: 'staff1',
+    mode: 'office',
+  };
+
+  it('makes unguessable tokens', () => {
     const tokens = new Set(Array.from({ length: 200 }, () => newEvaluationToken()));
     expect(tokens.size).toBe(200);
-    for (const t of tokens) expect(t).toMatch(tokenPattern);
+    for (const t of tokens) expect(t).toMatch(evaluationTokenPattern);
   });
 
-  it('builds a URL whose hash route carries the request and the token', () => {
+  it('prints HQ\'s public page address with the token, whatever the HQ address ends with', () => {
     const token = newEvaluationToken();
-    const url = evaluationLinkUrl('http://127.0.0.1:5000/#/requests/req1/evaluation', 'req1', token);
-    expect(url).toBe(`http://127.0.0.1:5000/#/requests/req1/evaluate/${token}`);
-    const route = routeFromHash(new URL(url).hash);
-    expect(route.section).toBe('requests');
-    expect(evaluationRouteToken(route.params, 'req1')).toBe(token);
-    expect(evaluationRouteToken(route.params, 'req2')).toBeNull();
-    expect(evaluationRouteToken(['req1', 'evaluate', 'short'], 'req1')).toBeNull();
+    expect(evaluationLinkUrl('https://hq.example.org.sa/', token)).toBe(`https://hq.example.org.sa/e/${token}`);
+    expect(evaluationLinkUrl(' http://127.0.0.1:8787 ', token)).toBe(`http://127.0.0.1:8787/e/${token}`);
   });
 
-  it('accepts a link once, for its request only, and stores only the token hash', async () => {
-    const storage = new MemoryStorage();
-    const token = await issueEvaluationLink('req1', now, storage);
-    expect(JSON.stringify(loadEvaluationLinks(storage))).not.toContain(token);
-    const hash = await hashToken(token);
-    expect(checkEvaluationLink(loadEvaluationLinks(storage), hash, 'req1', now).ok).toBe(true);
-    const other = checkEvaluationLink(loadEvaluationLinks(storage), hash, 'req2', now);
-    expect(other.ok ? null : other.reason).toBe('other_request');
-    const unknown = checkEvaluationLink(loadEvaluationLinks(storage), await hashToken(newEvaluationToken()), 'req1', now);
-    expect(unknown.ok ? null : unknown.reason).toBe('unknown');
-    markEvaluationLinkUsed(hash, now, storage);
-    const used = checkEvaluationLink(loadEvaluationLinks(storage), hash, 'req1', now);
-    expect(used.ok ? null : used.reason).toBe('used');
-    if (!used.ok) expect(used.messageAr).toMatch(/استُخدم/);
+  it('stores only the token\'s SHA-256 on the delivery, valid for 90 days, and the record stays valid', async () => {
+    const { token, link } = await issueEvaluationLink('yusr', now);
+    expect(link.tokenHash).toBe(await hashEvaluationToken(token));
+    expect(link.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.parse(link.expiresAt) - Date.parse(link.issuedAt)).toBe(90 * 86_400_000);
+    const updated = withEvaluationLink(delivery, link);
+    expect(JSON.stringify(updated)).not.toContain(token);
+    const checked = validateDocument(serviceDeliveries, updated);
+    expect(checked.ok).toBe(true);
+    // A link valid for longer than 90 days, or a hash that is not one, is refused by the schema.
+    const tooLong = { ...link, expiresAt: new Date(now.getTime() + 91 * 86_400_000).toISOString() };
+    expect(validateDocument(serviceDeliveries, { ...delivery, evaluationLinks: [tooLong] }).ok).toBe(false);
+    expect(validateDocument(serviceDeliveries, { ...delivery, evaluationLinks: [{ ...link, tokenHash: token }] }).ok).toBe(false);
   });
 
-  it('expires links after 90 days', async () => {
-    const storage = new MemoryStorage();
-    const hash = await hashToken(await issueEvaluationLink('req1', now, storage));
-    const later = new Date(now.getTime() + 91 * 86_400_000);
-    const r = checkEvaluationLink(loadEvaluationLinks(storage), hash, 'req1', later);
-    expect(r.ok ? null : r.reason).toBe('expired');
+  it('keeps unexpired links (at most 20) when another is printed', async () => {
+    let d = delivery;
+    const old = await issueEvaluationLink('yusr', new Date(now.getTime() - 100 * 86_400_000));
+    d = { ...d, evaluationLinks: [old.link] };
+    for (let i = 0; i < 25; i++) d = withEvaluationLink(d, (await issueEvaluationLink('yusr', new Date(now.getTime() + i * 1000))).link);
+    expect(d.evaluationLinks).toHaveLength(MAX_EVALUATION_LINKS);
+    expect(d.evaluationLinks!.some((l) => l.tokenHash === old.link.tokenHash)).toBe(false);
+    expect(validateDocument(serviceDeliveries, d).ok).toBe(true);
+  });
+
+  it('refuses an unknown, used or expired link', async () => {
+    const { link } = await issueEvaluationLink('yusr', now);
+    expect(evaluationLinkRefusal(link, false, now)).toBeNull();
+    expect(evaluationLinkRefusal(undefined, false, now)).toBe('unknown');
+    expect(evaluationLinkRefusal(link, true, now)).toBe('used');
+    expect(evaluationLinkRefusal(link, false, new Date(now.getTime() + 90 * 86_400_000))).toBe('expired');
   });
 });
 

@@ -10,11 +10,10 @@ import { useTranslation } from 'react-i18next';
 import { unlockDeviceKey } from '../../security/deviceKey';
 import { unlockOffline } from '../../security/account';
 import { useServices } from '../../services';
-import { hrefOf } from '../../navigation';
 import { useActor } from '../../state/actor';
 import type { RequestFile } from '../requests/contract';
 import { EvaluationForm } from './EvaluationForm';
-import { markEvaluationLinkUsed, type EvaluationProblem } from './evaluation';
+import type { EvaluationProblem } from './evaluation';
 import { useHandOver } from './handOverStore';
 import { submitEvaluation } from './submitEvaluation';
 
@@ -22,7 +21,6 @@ import { submitEvaluation } from './submitEvaluation';
 function EmployeeResume() {
   const { t, i18n } = useTranslation();
   const actor = useActor();
-  const session = useHandOver((s) => s.session);
   const end = useHandOver((s) => s.end);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -33,11 +31,8 @@ function EmployeeResume() {
     const result = actor.signedIn ? await unlockOffline(actor.userId, password) : await unlockDeviceKey(password);
     setChecking(false);
     setPassword('');
-    if (result.ok) {
-      end();
-      // A used QR link is left for the request's evaluation step (the link cannot be used again).
-      if (session?.tokenHash) window.location.hash = hrefOf('requests', session.requestId, 'evaluation');
-    } else setError(i18n.language === 'en' ? result.messageEn : result.messageAr);
+    if (result.ok) end();
+    else setError(i18n.language === 'en' ? result.messageEn : result.messageAr);
   };
   return (
     <form
@@ -86,7 +81,6 @@ export function HandOverLayer({ file }: { file: RequestFile }) {
       setProblems(result.problems);
       return;
     }
-    if (session.tokenHash) markEvaluationLinkUsed(session.tokenHash, new Date());
     setProblems([]);
     finish();
   };

@@ -3,8 +3,9 @@
  * (استكمال التسجيل), service delivery records (تقديم الخدمة) and the satisfaction evaluation
  * (تقييم الخدمة). Rendered by features/requests inside the request file page.
  *
- * Evaluation routes: `#/requests/{id}/evaluate/{token}` (the printed QR code) opens the
- * evaluation of that request in hand-over mode once the one-time token checks out on this laptop.
+ * The printed QR code carries a one-time link to HQ's public evaluation page
+ * (HQ address + /e/ + token, hq/evaluation-links.ts): the beneficiary answers later on their own
+ * phone. Only the token's hash is stored, on the latest delivery; it reaches HQ with the next sync.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Group, Image, Modal, Paper, SegmentedControl, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
@@ -12,12 +13,13 @@ import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
 import type { StepPanelProps } from '../requests/contract';
 import { useServices } from '../../services';
-import { useRoute } from '../../navigation';
 import { procedureStateLabels } from '../../../../shared/workflow/states';
 import { buildDelivery, deliveriesNewestFirst, deliveryModes, isoToSaudiLocal, type DeliveryInput, type DeliveryProblem } from './delivery';
 import { applyStep, prepareStep, writeRecord } from './write';
 import { newRecordId, submitEvaluation } from './submitEvaluation';
-import { checkEvaluationLink, evaluationLinkUrl, evaluationRouteToken, hashToken, issueEvaluationLink, loadEvaluationLinks, type EvaluationInput, type EvaluationProblem } from './evaluation';
+import { evaluationLinkUrl, type EvaluationInput, type EvaluationProblem } from './evaluation';
+import { addEvaluationLink } from './evaluationLinks';
+import { useSession } from '../../state/session';
 import { emptyEvaluationInput, useHandOver } from './handOverStore';
 import { EvaluationForm } from './EvaluationForm';
 import { HandOverLayer } from './HandOver';
@@ -266,8 +268,8 @@ function QrSheet({ url, serviceName, onClose }: { url: string; serviceName: stri
             {t('service.qrInstructions')}
           </Text>
         </Stack>
-        <Alert color="yellow" variant="light" className="sila-no-print">
-          {t('service.qrOfflineNote')}
+        <Alert color="blue" variant="light" className="sila-no-print" data-testid="qr-sync-note">
+          {t('service.qrSyncNote')}
         </Alert>
         <Group justify="flex-end" className="sila-no-print">
           <Button onClick={() => sheet.current && printArea(sheet.current)} data-testid="qr-print">
@@ -283,36 +285,20 @@ function QrSheet({ url, serviceName, onClose }: { url: string; serviceName: stri
 export function EvaluationStep({ file, actor }: StepPanelProps) {
   const { t, en, pick } = useLang();
   const { db } = useServices();
-  const route = useRoute();
   const start = useHandOver((s) => s.start);
-  const active = useHandOver((s) => s.session);
+  const hqUrl = useSession((s) => s.hqUrl);
   const [mode, setMode] = useState<'choose' | 'staff'>('choose');
   const [input, setInput] = useState<EvaluationInput>(emptyEvaluationInput);
   const [problems, setProblems] = useState<EvaluationProblem[]>([]);
   const [saving, setSaving] = useState(false);
   const [qrUrl, setQrUrl] = useState<string | null>(null);
   const [linkError, setLinkError] = useState<string | null>(null);
+  const [printing, setPrinting] = useState(false);
   const [saved, setSaved] = useState(false);
   const { request } = file;
   const service = file.profile.services.find((s) => s.id === request.serviceId);
   const serviceName = service ? (en ? service.nameEn : service.nameAr) : request.serviceId;
   const open = request.state === 'service_delivered' || request.state === 'evaluated';
-  const token = route.section === 'requests' ? evaluationRouteToken(route.params, request.id) : null;
-
-  // A printed QR code opened on this laptop: check the one-time token, then hand over.
-  useEffect(() => {
-    if (!token || active) return;
-    let live = true;
-    void hashToken(token).then((tokenHash) => {
-      if (!live) return;
-      const check = checkEvaluationLink(loadEvaluationLinks(), tokenHash, request.id, new Date());
-      if (!check.ok) setLinkError(en ? check.messageEn : check.messageAr);
-      else start({ requestId: request.id, channel: 'qr_link', hash: window.location.hash, tokenHash });
-    });
-    return () => {
-      live = false;
-    };
-  }, [token, active, request.id, en, start]);
 
   const saveStaffEntry = async () => {
     setSaving(true);
@@ -328,9 +314,14 @@ export function EvaluationStep({ file, actor }: StepPanelProps) {
     setSaved(true);
   };
 
+  // A new one-time link on the latest delivery (saved here; HQ learns it at the next sync).
   const printQr = async () => {
-    const issued = await issueEvaluationLink(request.id, new Date());
-    setQrUrl(evaluationLinkUrl(window.location.href, request.id, issued));
+    setLinkError(null);
+    setPrinting(true);
+    const result = await addEvaluationLink(db, actor, file, new Date());
+    setPrinting(false);
+    if (!result.ok) setLinkError(pick(result));
+    else setQrUrl(evaluationLinkUrl(hqUrl, result.token));
   };
 
   const linked = file.evaluations.filter((e) => e.requestId === request.id);
@@ -379,7 +370,7 @@ export function EvaluationStep({ file, actor }: StepPanelProps) {
             >
               {t('service.handOverAction')}
             </Button>
-            <Button variant="light" onClick={() => void printQr()} data-testid="evaluation-qr">
+            <Button variant="light" onClick={() => void printQr()} loading={printing} data-testid="evaluation-qr">
               {t('service.qrAction')}
             </Button>
             <Button variant="default" onClick={() => setMode('staff')} data-testid="evaluation-staff">

@@ -11,8 +11,6 @@ export interface HandOverSession {
   channel: EvaluationChannel;
   /** The hash the session started on; navigation away is undone while it lasts. */
   hash: string;
-  /** The one-time link being used (QR), if any. */
-  tokenHash?: string;
 }
 
 export const emptyEvaluationInput: EvaluationInput = { overall: null, answers: {}, comment: '', anonymous: false };
