@@ -35,6 +35,15 @@ export const syncConflictSchema = z.object({
     )
     .min(1, '«الحقول المتعارضة» مطلوبة.')
     .max(200, 'عدد الحقول المتعارضة أكبر من المسموح.'),
+  /**
+   * Who made each version and when (the two documents' updatedBy/updatedAt), shown beside the
+   * values. The losing version was made on the detecting laptop (`detectedOnDevice`). Absent
+   * in conflicts recorded before version 1.
+   */
+  oursUpdatedBy: z.string().max(64, 'معرّف المستخدم أطول من المسموح.').optional(),
+  oursUpdatedAt: instant('وقت تعديل النسخة غير المعتمدة').optional(),
+  theirsUpdatedBy: z.string().max(64, 'معرّف المستخدم أطول من المسموح.').optional(),
+  theirsUpdatedAt: instant('وقت تعديل النسخة المعتمدة').optional(),
   detectedAt: instant('وقت اكتشاف التعارض'),
   /** User who was signed in on the laptop that detected it. */
   detectedBy: ref('المستخدم'),
@@ -47,7 +56,8 @@ export const syncConflictSchema = z.object({
 
 export const syncConflicts = defineCollection({
   name: 'sync_conflicts',
-  version: 0,
+  // 1: who made each version and when (oursUpdatedBy/At, theirsUpdatedBy/At).
+  version: 1,
   description: 'Sync conflicts (تعارضات المزامنة): same-field concurrent edits kept for a person to resolve',
   schema: syncConflictSchema,
   primaryKey: 'id',

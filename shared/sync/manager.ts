@@ -104,14 +104,35 @@ export function syncConflictHandler<T = unknown>(collectionName: string): RxConf
   return createMergeConflictHandler<T>(collectionName, () => activeSink);
 }
 
+/**
+ * Where same-field conflicts go while a sync other than `startSync` runs (the renderer's
+ * controller records them through its audited write path). Null: none is running — the
+ * merge then keeps HQ's values and records nothing, so set it before replication starts.
+ */
+export function setSyncConflictSink(sink: ConflictSink | null): void {
+  activeSink = sink;
+}
+
 function json(v: unknown): string {
   return v === undefined ? '' : JSON.stringify(v);
+}
+
+function stamp(doc: Record<string, unknown>, field: 'updatedBy' | 'updatedAt'): string | undefined {
+  const v = doc[field];
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** Build the sync_conflicts record of a detected conflict. */
 export function conflictRecord(c: DetectedConflict, user: SyncUser, at: string): SyncConflict {
   const branchId = c.branchId ?? user.branchIds[0] ?? 'hq';
+  const who = {
+    oursUpdatedBy: stamp(c.ours, 'updatedBy'),
+    oursUpdatedAt: stamp(c.ours, 'updatedAt'),
+    theirsUpdatedBy: stamp(c.theirs, 'updatedBy'),
+    theirsUpdatedAt: stamp(c.theirs, 'updatedAt'),
+  };
   return {
+    ...(Object.fromEntries(Object.entries(who).filter(([, v]) => v !== undefined)) as Partial<typeof who>),
     id: conflictRecordId(c),
     branchId,
     createdAt: at,
@@ -341,10 +362,85 @@ export function startSync(opts: StartSyncOptions): SyncManager {
   };
 }
 
+/** What one side of a conflicting field held (undefined: the field was absent there). */
+export function conflictValue(field: SyncConflict['fields'][number], side: 'ours' | 'theirs' | 'base'): unknown {
+  const raw = field[side];
+  return raw === '' ? undefined : (JSON.parse(raw) as unknown);
+}
+
+/** For each conflicting field: keep the value in the record ('theirs') or restore the losing one ('ours'). */
+export type ConflictChoices = Readonly<Record<string, 'ours' | 'theirs'>>;
+
+export type ConflictResolutionPlan =
+  | {
+      ok: true;
+      resolution: 'kept_theirs' | 'kept_ours' | 'edited';
+      /** The record to write (the current one with the chosen values), or null: it stays as it is. */
+      document: Record<string, unknown> | null;
+      /** The losing version was a deletion and it was chosen: delete the record. */
+      deleteDocument: boolean;
+      /** The conflict record, marked resolved. */
+      conflict: SyncConflict;
+    }
+  | {
+      ok: false;
+      /** record_missing: the record is not on this laptop (deleted, or not replicated yet). */
+      reason: 'record_missing';
+      messageAr: string;
+      messageEn: string;
+    };
+
+/**
+ * Decide how to resolve a conflict, without writing anything. `current` is the record as it is
+ * now on this laptop (null when it is not here or deleted); `choices` says per field path which
+ * value to keep (missing: the one in the record); `values` (path → value) writes other values
+ * instead ("edited"). Every field not chosen keeps the record's current value — a change made
+ * since the conflict is never overwritten by a field nobody chose.
+ */
+export function planConflictResolution(
+  conflict: SyncConflict,
+  current: Record<string, unknown> | null,
+  choices: ConflictChoices,
+  by: string,
+  at: string,
+  values: Readonly<Record<string, unknown>> = {},
+): ConflictResolutionPlan {
+  const fields = conflict.fields;
+  const edited = Object.keys(values).filter((p) => fields.some((f) => f.path === p));
+  const restored = fields.filter((f) => choices[f.path] === 'ours' && !edited.includes(f.path));
+  const resolution: 'kept_theirs' | 'kept_ours' | 'edited' =
+    edited.length > 0 ? 'edited' : restored.length === 0 ? 'kept_theirs' : restored.length === fields.length ? 'kept_ours' : 'edited';
+  const resolved: SyncConflict = { ...conflict, status: 'resolved', resolution, resolvedBy: by, resolvedAt: at, updatedAt: at, updatedBy: by };
+  if (restored.length === 0 && edited.length === 0) return { ok: true, resolution, document: null, deleteDocument: false, conflict: resolved };
+
+  const deletion = restored.find((f) => f.path === '_deleted');
+  if (deletion && conflictValue(deletion, 'ours') === true) {
+    // This laptop had deleted the record; the person chose the deletion.
+    return current
+      ? { ok: true, resolution, document: null, deleteDocument: true, conflict: resolved }
+      : { ok: true, resolution, document: null, deleteDocument: false, conflict: resolved }; // already gone
+  }
+  if (!current) {
+    return {
+      ok: false,
+      reason: 'record_missing',
+      messageAr: 'السجل غير موجود على هذا الجهاز (قد يكون حُذف)، فلا يمكن استعادة القيمة الأخرى فيه. القيمتان محفوظتان في هذا التعارض؛ أعد إدخال ما يلزم في سجل جديد أو تواصل مع مدير النظام.',
+      messageEn: 'The record is not on this laptop (it may have been deleted), so the other value cannot be restored into it. Both values stay in this conflict; re-enter what is needed in a new record or contact the HQ administrator.',
+    };
+  }
+  const next = structuredClone(current);
+  for (const f of restored) if (f.path !== '_deleted') setPath(next, f.path, conflictValue(f, 'ours'));
+  for (const path of edited) setPath(next, path, values[path]);
+  next.updatedAt = at;
+  next.updatedBy = by;
+  return { ok: true, resolution, document: next, deleteDocument: false, conflict: resolved };
+}
+
 /**
  * Resolve an open conflict: `kept_theirs` leaves the record as it is (HQ's values);
  * `kept_ours` writes this laptop's values back into the record; `edited` writes `values`
  * (path → value). Then marks the conflict resolved. Both are normal synced writes.
+ * (The renderer resolves through its audited write path instead: planConflictResolution.)
  */
 export async function resolveSyncConflict(
   db: RxDatabase,
@@ -359,26 +455,18 @@ export async function resolveSyncConflict(
   if (!conflict) throw new Error(`No conflict ${conflictId}.`);
   const c = conflict.toJSON() as SyncConflict;
   if (c.status === 'resolved') return;
-  const at = new Date().toISOString();
-  if (resolution !== 'kept_theirs') {
-    const target = db.collections[c.collectionName] as RxCollection | undefined;
-    const doc = target ? await target.findOne(c.documentId).exec() : null;
-    if (!target || !doc) throw new Error(`The record ${c.collectionName}/${c.documentId} is not on this laptop.`);
-    const chosen: Record<string, unknown> = {};
-    for (const f of c.fields) {
-      if (f.path === '_deleted') continue;
-      if (resolution === 'kept_ours') chosen[f.path] = f.ours === '' ? undefined : (JSON.parse(f.ours) as unknown);
-      else if (Object.prototype.hasOwnProperty.call(values, f.path)) chosen[f.path] = values[f.path];
-    }
-    await doc.incrementalModify((data: Record<string, unknown>) => {
-      const next = structuredClone(data);
-      for (const [path, value] of Object.entries(chosen)) setPath(next, path, value);
-      next.updatedAt = at;
-      next.updatedBy = by;
-      return next;
-    });
+  const target = db.collections[c.collectionName] as RxCollection | undefined;
+  const doc = target ? await target.findOne(c.documentId).exec() : null;
+  const choices: Record<string, 'ours' | 'theirs'> = {};
+  if (resolution === 'kept_ours') for (const f of c.fields) if (f.path !== '_deleted') choices[f.path] = 'ours';
+  const plan = planConflictResolution(c, doc ? (doc.toJSON() as Record<string, unknown>) : null, choices, by, new Date().toISOString(), resolution === 'edited' ? values : {});
+  if (!plan.ok) throw new Error(`The record ${c.collectionName}/${c.documentId} is not on this laptop.`);
+  if (plan.document && doc) {
+    const written = plan.document;
+    await doc.incrementalModify(() => written);
   }
-  await conflict.incrementalPatch({ status: 'resolved', resolution, resolvedBy: by, resolvedAt: at, updatedAt: at, updatedBy: by });
+  const r = plan.conflict;
+  await conflict.incrementalPatch({ status: r.status, resolution: plan.resolution, resolvedBy: r.resolvedBy, resolvedAt: r.resolvedAt, updatedAt: r.updatedAt, updatedBy: r.updatedBy });
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown) {

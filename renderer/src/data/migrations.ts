@@ -13,4 +13,6 @@ import type { MigrationStrategies } from 'rxdb';
 export const migrationStrategies: Readonly<Record<string, MigrationStrategies>> = {
   // 1: deliveries may carry `evaluationLinks` (printed evaluation QR codes); older ones have none.
   service_deliveries: { 1: (doc: Record<string, unknown>) => doc },
+  // 1: conflicts record who made each version and when (optional fields; older ones have none).
+  sync_conflicts: { 1: (doc: Record<string, unknown>) => doc },
 };

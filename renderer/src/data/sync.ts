@@ -1,21 +1,30 @@
 /**
  * Replication of every local collection to HQ (shared/sync/client), in the leader window only.
- * Reports status into the session store (phase, last sync, errors) and marks the records it
- * sees going to or coming from HQ, for the per-record sync badge.
+ * Every collection the user may read is live through ONE change stream (shared/sync/stream-hub:
+ * a browser has six connections per HQ origin, so one stream per collection cannot work);
+ * the others only push. Reports status into the session store (phase, stream, last sync,
+ * errors with the record and field concerned, pending local changes, first-sync progress),
+ * records same-field conflicts in `sync_conflicts` (data/conflicts.ts), and marks the records
+ * it sees going to or coming from HQ, for the per-record sync badge.
  */
-import { combineLatest, distinctUntilChanged, map, type Subscription } from 'rxjs';
+import { EMPTY, combineLatest, debounceTime, distinctUntilChanged, map, merge, type Observable, type Subscription } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import {
   startCollectionReplication,
   type CollectionReplication,
   type ReplicationStatus,
   type StartCollectionReplicationOptions,
+  type SyncProblem,
 } from '../../../shared/sync/client';
+import { createStreamHub, type StreamHub, type StreamHubOptions } from '../../../shared/sync/stream-hub';
+import { countPendingChanges, type PendingChanges } from '../../../shared/sync/pending';
+import { setSyncConflictSink } from '../../../shared/sync/manager';
 import { pullableCollections } from '../../../shared/access';
 import type { Role } from '../../../shared/schema';
-import { useSession } from '../state/session';
+import { useSession, type PendingCount, type SyncError } from '../state/session';
 import { useSyncMarks } from '../state/syncMarks';
 import type { SilaDatabase } from './database';
+import { createConflictRecorder } from './conflicts';
 
 /** The signed-in user's credentials for HQ (renderer/src/security/tokens.ts). */
 export interface SyncAuth {
@@ -30,20 +39,14 @@ export interface SyncAuth {
 export interface SyncController {
   /** Starts once the window holds leadership; follows HQ URL changes from the settings. */
   attach(db: SilaDatabase, auth?: SyncAuth): void;
-  /** Cancels and starts again (the "retry now" button; also after going back online). */
+  /** Cancels and starts again (the "sync now" button; also after going back online). */
   restart(): void;
   stop(): Promise<void>;
 }
 
 type Start = (opts: StartCollectionReplicationOptions<unknown>) => CollectionReplication<unknown>;
-
-/**
- * Chromium allows six HTTP/1.1 connections per HQ origin and every change stream holds one
- * open. The first collections of the registry (beneficiaries first) stream; the rest push
- * live and pull every `pollIntervalMs`, so pulls and pushes always find a free connection.
- */
-export const maxLiveStreams = 3;
-export const pollIntervalMs = 30_000;
+type CreateHub = (opts: StreamHubOptions) => StreamHub;
+type CountPending = (replication: CollectionReplication<unknown>) => Promise<PendingChanges | null>;
 
 /**
  * Until sign-in exists (issue 6 supplies the user's role and token), this window replicates as
@@ -52,8 +55,15 @@ export const pollIntervalMs = 30_000;
  */
 export const assumedRole: Role = 'branch_staff';
 
+/** Recount pending local changes this long after the last local write or finished cycle. */
+export const pendingRecountDelayMs = 400;
+
 export interface SyncControllerOptions {
   start?: Start;
+  /** The one change stream (tests pass a fake). */
+  createHub?: CreateHub;
+  /** Pending local changes of one replication (default shared/sync/pending.ts). */
+  countPending?: CountPending;
   /** The signed-in user's role (decides which collections replicate). */
   role?: Role;
   /** How long to wait for leadership before saying another window syncs. */
@@ -77,17 +87,58 @@ export function lastRequestSucceeded(status: ReplicationStatus, pulls = true): b
   return status.lastProblem === null || Date.parse(status.lastProblem.at) <= Date.parse(status.lastSyncAt);
 }
 
+/** A sync problem as the session lists it: which record and which fields, when the problem names them. */
+export function syncErrorOf(collection: string, problem: SyncProblem): SyncError {
+  const details = (problem.details ?? {}) as { documentId?: unknown; issues?: unknown };
+  const issues = Array.isArray(details.issues)
+    ? details.issues
+        .filter((i): i is { path: string; message: string } => !!i && typeof (i as { path?: unknown }).path === 'string' && typeof (i as { message?: unknown }).message === 'string')
+        .slice(0, 10)
+        .map((i) => ({ path: i.path, message: i.message }))
+    : undefined;
+  return {
+    at: problem.at,
+    collection,
+    code: problem.code,
+    messageAr: problem.messageAr,
+    messageEn: problem.message,
+    ...(typeof details.documentId === 'string' || details.documentId === null ? { documentId: details.documentId } : {}),
+    ...(issues && issues.length > 0 ? { issues } : {}),
+  };
+}
+
+/**
+ * First-sync progress over several collections: each reports the documents it received and,
+ * when HQ said so on its first pull, how many there are. Collections without a count add what
+ * they received to both sides; a collection that finished counts as complete.
+ */
+export function firstSyncProgress(perCollection: ReadonlyMap<string, { received: number; expected: number | null; done: boolean }>): { received: number; expected: number; done: boolean } | null {
+  const all = [...perCollection.values()];
+  if (!all.some((c) => c.expected !== null)) return null; // nothing large to show
+  let received = 0;
+  let expected = 0;
+  for (const c of all) {
+    const e = c.expected ?? c.received;
+    const r = c.done ? Math.max(c.received, e) : Math.min(c.received, e);
+    received += r;
+    expected += Math.max(e, r);
+  }
+  return { received, expected, done: all.every((c) => c.done) };
+}
+
 export function createSyncController(options: SyncControllerOptions = {}): SyncController {
   const start: Start = options.start ?? ((opts) => startCollectionReplication(opts));
+  const createHub: CreateHub = options.createHub ?? ((opts) => createStreamHub(opts));
+  const countPending: CountPending = options.countPending ?? ((r) => countPendingChanges(r.replicationState));
   const win = options.win ?? window;
   const session = useSession;
   let db: SilaDatabase | null = null;
   let isLeader = false;
   let generation = 0;
   let replications: CollectionReplication<unknown>[] = [];
+  let hub: StreamHub | null = null;
   let subscriptions: Subscription[] = [];
   let unsubscribeSession: (() => void) | null = null;
-  let pollTimer: number | null = null;
   let auth: SyncAuth | null = null;
   let wiped = false;
 
@@ -96,8 +147,10 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
     replications = [];
     for (const s of subscriptions) s.unsubscribe();
     subscriptions = [];
-    if (pollTimer !== null) win.clearInterval(pollTimer);
-    pollTimer = null;
+    hub?.stop();
+    hub = null;
+    setSyncConflictSink(null);
+    session.getState().setStreamConnected(false);
     await Promise.allSettled(current.map((r) => r.cancel()));
   }
 
@@ -117,48 +170,94 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
             return token ? { authorization: `Bearer ${token}` } : {};
           }
         : undefined;
+      const wipe = (problem: SyncProblem): boolean => {
+        if (problem.code !== 'DEVICE_REVOKED' || !current || wiped) return false;
+        wiped = true;
+        void teardown();
+        current.onWipe(problem.messageAr);
+        return true;
+      };
       const all = Object.values(database.collections);
-      // Pulled collections first (registry order), so the streams go to the ones people read.
+      // Pulled collections first (registry order).
       const ordered = [...all.filter((c) => pullable.has(c.name)), ...all.filter((c) => !pullable.has(c.name))];
-      const started = ordered.map((collection, index) => {
+      const liveHub = createHub({
+        hqUrl,
+        collections: ordered.filter((c) => pullable.has(c.name)).map((c) => c.name),
+        ...(headers ? { headers } : {}),
+      });
+      hub = liveHub;
+
+      // Same-field conflicts found while pushing are recorded for a person to resolve.
+      setSyncConflictSink(
+        createConflictRecorder(database, {
+          onProblem: (collection, problem) => session.getState().addSyncError(syncErrorOf(collection, problem)),
+        }),
+      );
+
+      // First sync: what each pulling collection received against HQ's count.
+      const progress = new Map<string, { received: number; expected: number | null; done: boolean }>();
+      const showProgress = () => {
+        if (gen === generation) session.getState().setFirstSync(firstSyncProgress(progress));
+      };
+
+      const started = ordered.map((collection) => {
         const pull = pullable.has(collection.name);
-        const streamed = pull && index < maxLiveStreams;
-        return {
-          name: collection.name,
+        if (pull) progress.set(collection.name, { received: 0, expected: null, done: false });
+        const replication = start({
+          collection: collection as RxCollection<unknown>,
+          hqUrl,
+          waitForLeadership: false,
           pull,
-          streamed,
-          replication: start({
-            collection: collection as RxCollection<unknown>,
-            hqUrl,
-            waitForLeadership: false,
-            pull,
-            stream: streamed,
-            ...(headers ? { headers } : {}),
-          }),
-        };
+          ...(pull ? { streamSource: liveHub.source(collection.name) } : {}),
+          ...(headers ? { headers } : {}),
+          onPulled: (count, total) => {
+            const p = progress.get(collection.name);
+            if (!p || p.done) return;
+            p.received += count;
+            if (total !== undefined && p.expected === null) p.expected = total;
+            showProgress();
+          },
+        });
+        if (pull) {
+          void replication.replicationState.awaitInitialReplication().then(
+            () => {
+              const p = progress.get(collection.name);
+              if (p) p.done = true;
+              showProgress();
+            },
+            () => {},
+          );
+        }
+        return { name: collection.name, pull, replication };
       });
       replications = started.map((s) => s.replication);
-      const polled = started.filter((s) => s.pull && !s.streamed).map((s) => s.replication);
-      if (polled.length > 0) pollTimer = win.setInterval(() => polled.forEach((r) => r.reSync()), pollIntervalMs);
+      session.getState().setFirstSync(null);
+      liveHub.start();
 
+      // Pending local changes, from each pushing replication's own bookkeeping.
+      const recountPending = async () => {
+        const counts = await Promise.all(started.map(async (s) => [s.name, await countPending(s.replication).catch(() => null)] as const));
+        if (gen !== generation) return;
+        if (counts.every(([, c]) => c === null)) return; // not started yet
+        const byCollection: Record<string, number> = {};
+        let total = 0;
+        let complete = true;
+        for (const [name, c] of counts) {
+          if (!c) continue;
+          if (c.count > 0) byCollection[name] = c.count;
+          total += c.count;
+          complete &&= c.complete;
+        }
+        const pending: PendingCount = { total, byCollection, complete, at: new Date().toISOString() };
+        session.getState().setPending(pending);
+      };
       let cycleStartedAt: string | null = null;
 
       for (const { name, replication } of started) {
         subscriptions.push(
           replication.error$.subscribe((problem) => {
-            if (problem.code === 'DEVICE_REVOKED' && current && !wiped) {
-              wiped = true;
-              void teardown();
-              current.onWipe(problem.messageAr);
-              return;
-            }
-            session.getState().addSyncError({
-              at: problem.at,
-              collection: name,
-              code: problem.code,
-              messageAr: problem.messageAr,
-              messageEn: problem.message,
-            });
+            if (wipe(problem)) return;
+            session.getState().addSyncError(syncErrorOf(name, problem));
           }),
           replication.replicationState.received$.subscribe((doc) => {
             if (hasIdAndTime(doc)) useSyncMarks.getState().markSeen([doc]);
@@ -170,6 +269,11 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       }
 
       subscriptions.push(
+        liveHub.error$.subscribe((problem) => {
+          if (wipe(problem)) return;
+          session.getState().addSyncError(syncErrorOf('', problem));
+        }),
+        liveHub.status$.pipe(map((s) => s.connected), distinctUntilChanged()).subscribe((connected) => session.getState().setStreamConnected(connected)),
         // Push-only replications may never contact HQ; the pulling ones always do.
         combineLatest(started.filter((s) => s.pull).map((s) => s.replication.status$.pipe(map((st) => st.online))))
           .pipe(
@@ -197,7 +301,12 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
               state.markInSync(cycleStartedAt);
             }
           }),
+        // Recount after local writes and after every cycle (a push confirmed, or failed).
+        merge((database.$ as Observable<unknown> | undefined) ?? EMPTY, ...replications.map((r) => r.replicationState.active$))
+          .pipe(debounceTime(pendingRecountDelayMs))
+          .subscribe(() => void recountPending()),
       );
+      void recountPending();
     });
   }
 
@@ -223,6 +332,7 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
       });
       win.addEventListener('online', () => {
         session.getState().setOnline(true);
+        hub?.reconnectNow();
         for (const r of replications) r.reSync();
       });
       win.addEventListener('offline', () => session.getState().setOnline(false));

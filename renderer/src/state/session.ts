@@ -29,6 +29,27 @@ export interface SyncError {
   messageEn: string;
   /** How many times in a row this same problem was reported (shown once, with a count). */
   count?: number;
+  /** The record concerned (e.g. a pulled document that failed validation), when known. */
+  documentId?: string | null;
+  /** The fields at fault and why (schema issues, HQ's INVALID_DOCUMENT details). */
+  issues?: { path: string; message: string }[];
+}
+
+/** Local changes not yet confirmed by HQ (shared/sync/pending.ts), per collection. */
+export interface PendingCount {
+  total: number;
+  byCollection: Record<string, number>;
+  /** False when counting stopped early (there are at least `total`). */
+  complete: boolean;
+  /** ISO time of the count. */
+  at: string;
+}
+
+/** A long first sync: documents received so far against HQ's count. */
+export interface FirstSyncProgress {
+  received: number;
+  expected: number;
+  done: boolean;
 }
 
 export interface SyncStatus {
@@ -37,6 +58,12 @@ export interface SyncStatus {
   lastSyncAt: string | null;
   /** Newest first, at most `maxSyncErrors`. */
   errors: SyncError[];
+  /** The live change stream from HQ is connected. */
+  streamConnected: boolean;
+  /** Null until counted (the replication has not started yet). */
+  pending: PendingCount | null;
+  /** Null unless this laptop is pulling a large amount for the first time. */
+  firstSync: FirstSyncProgress | null;
 }
 
 export const maxSyncErrors = 20;
@@ -60,9 +87,12 @@ export interface SessionState {
   setSyncPhase(phase: SyncPhase): void;
   markInSync(at: string): void;
   addSyncError(error: SyncError): void;
+  setStreamConnected(connected: boolean): void;
+  setPending(pending: PendingCount | null): void;
+  setFirstSync(progress: FirstSyncProgress | null): void;
 }
 
-const initialSync: SyncStatus = { phase: 'idle', lastSyncAt: null, errors: [] };
+const initialSync: SyncStatus = { phase: 'idle', lastSyncAt: null, errors: [], streamConnected: false, pending: null, firstSync: null };
 
 export const useSession = create<SessionState>()(
   persist(
@@ -78,7 +108,7 @@ export const useSession = create<SessionState>()(
       setSettings: ({ hqUrl, branchId }) =>
         set((s) =>
           // Another HQ has none of this device's records yet: nothing counts as synced until it answers.
-          hqUrl === s.hqUrl ? { branchId } : { hqUrl, branchId, hqReachable: null, sync: { phase: s.sync.phase, lastSyncAt: null, errors: [] } },
+          hqUrl === s.hqUrl ? { branchId } : { hqUrl, branchId, hqReachable: null, sync: { ...initialSync, phase: s.sync.phase } },
         ),
       setProfileId: (profileId) => set({ profileId }),
       setOnline: (online) => set({ online }),
@@ -87,11 +117,15 @@ export const useSession = create<SessionState>()(
       markInSync: (at) => set((s) => ({ sync: { ...s.sync, phase: 'inSync', lastSyncAt: at } })),
       addSyncError: (error) =>
         set((s) => {
-          const same = s.sync.errors.find((e) => e.code === error.code && e.messageAr === error.messageAr);
+          // One entry per problem (and per record, for problems with one record).
+          const same = s.sync.errors.find((e) => e.code === error.code && e.messageAr === error.messageAr && (e.documentId ?? null) === (error.documentId ?? null));
           const merged = same ? { ...error, count: (same.count ?? 1) + 1 } : { ...error, count: 1 };
           const rest = s.sync.errors.filter((e) => e !== same);
           return { sync: { ...s.sync, phase: 'error', errors: [merged, ...rest].slice(0, maxSyncErrors) } };
         }),
+      setStreamConnected: (streamConnected) => set((s) => (s.sync.streamConnected === streamConnected ? s : { sync: { ...s.sync, streamConnected } })),
+      setPending: (pending) => set((s) => ({ sync: { ...s.sync, pending } })),
+      setFirstSync: (firstSync) => set((s) => ({ sync: { ...s.sync, firstSync } })),
     }),
     {
       name: 'sila.session',

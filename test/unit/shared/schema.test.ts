@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { addRxPlugin, createRxDatabase, type RxDatabase, type RxJsonSchema } from 'rxdb';
 import { RxDBDevModePlugin, disableWarnings } from 'rxdb/plugins/dev-mode';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { wrappedAesGcmEncryptionStorage } from '../../../shared/security/rxdb-encryption';
@@ -375,6 +376,7 @@ describe('in RxDB (memory storage, ajv validation, AES-GCM field encryption, dev
   beforeAll(async () => {
     disableWarnings();
     addRxPlugin(RxDBDevModePlugin);
+    addRxPlugin(RxDBMigrationSchemaPlugin);
     const memory = getRxStorageMemory();
     const spy: typeof memory = Object.assign(Object.create(memory) as typeof memory, {
       async createStorageInstance(params: Parameters<typeof memory.createStorageInstance>[0]) {
@@ -389,8 +391,10 @@ describe('in RxDB (memory storage, ajv validation, AES-GCM field encryption, dev
       storage: wrappedValidateAjvStorage({ storage: wrappedAesGcmEncryptionStorage({ storage: spy, dataKey: await importDataKey(new Uint8Array(32).fill(7)) }) }),
       multiInstance: false,
     });
-    const toAdd: Record<string, { schema: RxJsonSchema<Record<string, unknown>> }> = {};
-    for (const def of collections) toAdd[def.name] = { schema: toRxJsonSchema(def) as unknown as RxJsonSchema<Record<string, unknown>> };
+    const toAdd: Record<string, { schema: RxJsonSchema<Record<string, unknown>>; migrationStrategies: Record<number, (d: unknown) => unknown> }> = {};
+    // A fresh database has nothing to migrate; RxDB still wants one strategy per version step.
+    const identitySteps = (version: number) => Object.fromEntries(Array.from({ length: version }, (_, i) => [i + 1, (d: unknown) => d]));
+    for (const def of collections) toAdd[def.name] = { schema: toRxJsonSchema(def) as unknown as RxJsonSchema<Record<string, unknown>>, migrationStrategies: identitySteps(def.version) };
     await db.addCollections(toAdd);
   });
 
