@@ -14,6 +14,7 @@ import { useActiveProfile } from '../../state/profile';
 import { currentDeclaration } from '../declaration/declarationInput';
 import { DeclaredDataReview, useFieldLabel } from '../declaration/DeclaredDataReview';
 import { useDualDate } from './CommitteeScreen';
+import { CommitteeScan } from './CommitteeScan';
 import { DecisionForm } from './DecisionForm';
 import { decisionOfCurrentRound } from './queue';
 import { useKnownDeviceKeys, useLiveQuery } from './useCommitteeData';
@@ -160,11 +161,12 @@ export function CommitteeFile({ requestId }: { requestId: string }) {
                 <Table.Th>{t('committee.documents.expiry')}</Table.Th>
                 <Table.Th>{t('committee.documents.verification')}</Table.Th>
                 <Table.Th>{t('committee.documents.note')}</Table.Th>
+                <Table.Th>{t('committee.documents.scan')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {requestDocs.map((d) => (
-                <Table.Tr key={d.id}>
+                <Table.Tr key={d.id} data-testid="committee-document" data-status={d.verification.status}>
                   <Table.Td>{documentTypeLabel(profile, d.type)[lang]}</Table.Td>
                   <Table.Td>{d.expiryDate ? formatCalendarDate(d.expiryDate, { locale: lang }) : '—'}</Table.Td>
                   <Table.Td>
@@ -173,6 +175,9 @@ export function CommitteeFile({ requestId }: { requestId: string }) {
                     </Badge>
                   </Table.Td>
                   <Table.Td>{d.verification.note ?? '—'}</Table.Td>
+                  <Table.Td>
+                    <CommitteeScan document={d} />
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
