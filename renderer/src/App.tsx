@@ -7,6 +7,7 @@ import { useSession, type SyncPhase } from './state/session';
 import { LocaleToggle } from './components/Locale';
 import { featureScreens } from './features';
 import { DecisionReconciler } from './features/committee/applyDecisions';
+import { EvaluationReconciler } from './features/service/applyEvaluations';
 import { UserMenu } from './features/account/UserMenu';
 
 const phaseColor: Record<SyncPhase, string> = {
@@ -23,6 +24,7 @@ function HeaderSyncState() {
   const { t } = useTranslation();
   const phase = useSession((s) => s.sync.phase);
   const online = useSession((s) => s.online);
+      <EvaluationReconciler />
   return (
     <Badge
       component="a"

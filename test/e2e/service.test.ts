@@ -4,8 +4,10 @@
  * committee would have pushed them) and reach the branch laptop by replication. The employee
  * registers the accepted beneficiary, records a delivery (an empty note is refused in Arabic
  * first), hands the laptop over for an anonymous evaluation (kiosk layer, thanks screen, resume
- * only with the employee's password), prints a one-time QR link and uses it once (a second use is
- * refused). The reports show the seeded and new numbers, filter by branch, and export CSV and
+ * only with the employee's password), prints a one-time QR code (decoded from the printed PDF) that
+ * a phone opens on HQ's public page — Arabic, right to left, no sign-in — answered once (a missing
+ * score is refused in Arabic with the typed comment kept; a second use is refused); the evaluation
+ * syncs back to the laptop. Screenshots of the phone page: service-phone-ar-*.png. The reports show the seeded and new numbers, filter by branch, and export CSV and
  * XLSX (downloads parsed and counted). The library shows the policy and finds a tool. axe-core
  * finds no serious or critical violation on these screens. Screenshots in Arabic and English:
  * artifacts/screenshots/service-*.png and reports-*.png.
@@ -14,12 +16,14 @@
  * SILA_RENDERER_DIST=/tmp/service-dist (default dist/renderer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import jsQR from 'jsqr';
 import { AxeBuilder } from '@axe-core/playwright';
 import { generateNationalId } from '../../shared/identity/nationalId';
 import { policyProfilesById } from '../../shared/policy';
@@ -42,10 +46,30 @@ const channels = profile.channels.map((c) => c.id);
 
 
 
+/** The QR code on the first page of a PDF, decoded (pdftoppm, then jsQR), or null. */
+function decodeQrFromPdf(pdf: string): string | null {
+  const base = pdf.replace(/\.pdf$/, '-scan');
+  execFileSync('pdftoppm', ['-r', '150', '-f', '1', '-l', '1', pdf, base]);
+  const ppm = readFileSync(`${base}-1.ppm`);
+  const header = ppm.subarray(0, 20).toString('latin1').split(/\s+/); // "P6\n<w> <h>\n255\n"
+  const w = Number(header[1]);
+  const h = Number(header[2]);
+  const offset = ppm.length - w * h * 3;
+  const rgba = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    rgba[i * 4] = ppm[offset + i * 3] ?? 0;
+    rgba[i * 4 + 1] = ppm[offset + i * 3 + 1] ?? 0;
+    rgba[i * 4 + 2] = ppm[offset + i * 3 + 2] ?? 0;
+    rgba[i * 4 + 3] = 255;
+  }
+  return jsQR(rgba, w, h)?.data ?? null;
+}
+
 describe('registration, delivery, evaluation, reports and library', () => {
   let web: StaticServer;
   let hq: TestHq;
   let context: BrowserContext;
+  let browser: Browser;
   const temp: string[] = [];
 
   beforeAll(async () => {
@@ -54,10 +78,12 @@ describe('registration, delivery, evaluation, reports and library', () => {
     }
     web = await serveStatic(distDir);
     hq = await startPgliteHq(await freePort(), [web.origin]);
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true }); // the beneficiary's phone
   }, 60_000);
 
   afterAll(async () => {
     await context?.close().catch(() => {});
+    await browser?.close().catch(() => {});
     await hq?.destroy();
     await web?.close();
     for (const d of temp) await rm(d, { recursive: true, force: true });
@@ -224,27 +250,88 @@ describe('registration, delivery, evaluation, reports and library', () => {
     await layer.getByTestId('handover-resume').click();
     await layer.waitFor({ state: 'detached', timeout: 30_000 });
 
-    // 8d. A printed QR code: a one-time link that opens only the form, for this request.
+    // 8d. A printed QR code: a one-time link to HQ's public page, answered later on a phone.
     await evaluation.getByTestId('evaluation-qr').click();
     const qr = page.getByTestId('qr-image');
     await qr.waitFor();
     const link = (await qr.getAttribute('data-url'))!;
-    expect(link).toMatch(new RegExp(`^${web.origin}/#/requests/rA/evaluate/[A-Za-z0-9_-]{43}$`));
+    expect(link).toMatch(new RegExp(`^${hq.url}/e/[A-Za-z0-9_-]{43}$`));
+    await page.getByTestId('qr-sync-note').waitFor();
     await shot(page, 'service-ar-qr');
+    // What is printed: a copy of the sheet alone at the top of the page (renderer/src/features/library/print.ts), as a PDF.
+    const printed = join(screenshotDir, 'service-qr-sheet.pdf');
+    await page.evaluate(() => {
+      const copy = document.querySelector('[data-testid="qr-sheet"]')!.cloneNode(true) as HTMLElement;
+      copy.classList.add('sila-print-area');
+      copy.id = 'e2e-print-copy';
+      document.body.appendChild(copy);
+      document.body.classList.add('sila-printing');
+    });
+    await page.emulateMedia({ media: 'print' });
+    await writeFile(printed, await page.pdf({ format: 'A4', printBackground: true }));
+    await page.emulateMedia({ media: 'screen' });
+    await page.evaluate(() => {
+      document.getElementById('e2e-print-copy')!.remove();
+      document.body.classList.remove('sila-printing');
+    });
+    execFileSync('pdftoppm', ['-r', '60', '-png', '-f', '1', '-l', '1', printed, join(screenshotDir, 'service-qr-sheet-pdf')]);
+    expect(decodeQrFromPdf(printed)).toBe(link);
     await page.keyboard.press('Escape');
-    await page.goto(link);
-    await layer.waitFor({ timeout: 30_000 });
-    await layer.locator('input[name="overall"][value="3"]').check();
-    await layer.getByTestId('evaluation-submit').click();
-    await layer.getByTestId('handover-thanks').waitFor();
-    await resume.locator('input[name="password"]').fill(branchStaff.password);
-    await layer.getByTestId('handover-resume').click();
-    await layer.waitFor({ state: 'detached', timeout: 30_000 });
-    await expect.poll(() => evaluation.getByTestId('evaluation-count').getAttribute('data-count')).toBe('1');
+    // The token is stored only as its hash, on the delivery; the link works once the delivery has synced.
+    const token = link.split('/e/')[1]!;
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${hq.url}/sync/service_deliveries/pull?batchSize=100`, { headers: { authorization: `Bearer ${staffToken}` } });
+          const body = (await res.json()) as { documents: { evaluationLinks?: { tokenHash: string }[] }[] };
+          return body.documents.flatMap((d) => d.evaluationLinks ?? []).length;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(1);
+    const pulled = await (await fetch(`${hq.url}/sync/service_deliveries/pull?batchSize=100`, { headers: { authorization: `Bearer ${staffToken}` } })).text();
+    expect(pulled).not.toContain(token);
+
+    // The beneficiary's phone: no sign-in, no app — HQ's page in Arabic, right to left.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ar-SA' });
+    try {
+      const mobile = await phone.newPage();
+      const mobileProblems = watchPage(mobile).problems;
+      await mobile.goto(link);
+      expect(await mobile.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+      await mobile.getByText(profile.association.nameAr).waitFor();
+      expect(await mobile.locator('h1').textContent()).toContain(profile.services[0]!.nameAr);
+      const body = (await mobile.locator('body').textContent())!;
+      expect(body).not.toContain('نورة'); // nobody's name: the beneficiary's file stays on the laptop
+      expect(await mobile.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await mobile.screenshot({ path: join(screenshotDir, 'service-phone-ar-form.png'), fullPage: true });
+      await axe(mobile, 'phone evaluation page');
+      // Sent without the overall score: an Arabic message at the question, the typed comment kept.
+      await mobile.locator('textarea[name="comment"]').fill('الخدمة ممتازة والموظفون متعاونون.');
+      await mobile.locator('label:has(input[name="clarity"][value="4"])').tap();
+      await mobile.getByRole('button', { name: 'إرسال التقييم' }).tap();
+      await mobile.getByText('اختر تقييمك العام للخدمة').waitFor();
+      expect(await mobile.locator('textarea[name="comment"]').inputValue()).toBe('الخدمة ممتازة والموظفون متعاونون.');
+      expect(await mobile.locator('input[name="clarity"][value="4"]').isChecked()).toBe(true);
+      await mobile.screenshot({ path: join(screenshotDir, 'service-phone-ar-error.png'), fullPage: true });
+      await mobile.locator('label:has(input[name="overall"][value="4"])').tap();
+      await mobile.getByRole('button', { name: 'إرسال التقييم' }).tap();
+      await mobile.getByText('شكرًا لك، وصل تقييمك').waitFor();
+      await mobile.screenshot({ path: join(screenshotDir, 'service-phone-ar-thanks.png'), fullPage: true });
+      // The same code again: used.
+      await mobile.goto(link);
+      await mobile.getByText('استُخدم رابط التقييم هذا من قبل').waitFor();
+      // English on request.
+      await mobile.goto(`${hq.url}/e/${'A'.repeat(43)}?lang=en`);
+      await mobile.getByText('This evaluation link is not known').waitFor();
+      expect(mobileProblems).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+
+    // Back at the branch: the phone's evaluation arrives with the next sync, linked to this request.
     await page.evaluate(() => (window.location.hash = '#/requests/rA/evaluation'));
-    await page.goto(link); // the same code again
-    await expect.poll(() => page.getByTestId('evaluation-link-error').textContent(), { timeout: 30_000 }).toMatch(/استُخدم/);
-    expect(await layer.count()).toBe(0);
+    await expect.poll(() => evaluation.getByTestId('evaluation-count').getAttribute('data-count'), { timeout: 60_000 }).toBe('1');
 
     // 10. Reports: seeded plus new numbers; branch filter; CSV and XLSX downloads.
     await page.evaluate(() => (window.location.hash = '#/reports'));

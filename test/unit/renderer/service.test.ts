@@ -21,7 +21,8 @@ import {
   commentField,
   MAX_EVALUATION_LINKS,
 } from '../../../shared/casefile';
-import type { ServiceDelivery } from '../../../shared/schema';
+import type { SatisfactionEvaluation, ServiceDelivery, SupportRequest } from '../../../shared/schema';
+import { evaluationsToApply } from '../../../renderer/src/features/service/applyEvaluations';
 import { buildDelivery, isoToSaudiLocal, saudiLocalToIso } from '../../../renderer/src/features/service/delivery';
 import arService from '../../../renderer/src/features/service/locales/ar.json';
 import enService from '../../../renderer/src/features/service/locales/en.json';
@@ -180,5 +181,25 @@ describe('service delivery', () => {
     const future = buildDelivery({ deliveredAt: '2026-03-11T09:00', mode: 'field', notes: 'x' }, { ...base, previous: [] });
     expect(future.ok ? null : future.problems[0]!.messageAr).toMatch(/المستقبل/);
     expect(saudiLocalToIso('2026-02-30T09:00')).toBeNull();
+  });
+});
+
+describe('evaluations received from HQ move their request on', () => {
+  const req = (id: string, state: SupportRequest['state'], branchId = 'main') => ({ id, branchId, state }) as unknown as SupportRequest;
+  const ev = (id: string, requestId: string | undefined, submittedAt: string, anonymous = false) =>
+    ({ id, requestId, submittedAt, anonymous }) as unknown as SatisfactionEvaluation;
+
+  it('only delivered requests of the actor\'s branches with a linked evaluation; anonymous ones change nothing', () => {
+    const requests = [req('r1', 'service_delivered'), req('r2', 'service_delivered'), req('r3', 'evaluated'), req('r4', 'service_delivered', 'north'), req('r5', 'registered')];
+    const evaluations = [
+      ev('e1b', 'r1', '2026-03-11T10:00:00.000Z'),
+      ev('e1a', 'r1', '2026-03-10T10:00:00.000Z'),
+      ev('e2', undefined, '2026-03-10T21:00:00.000Z', true),
+      ev('e3', 'r3', '2026-03-10T10:00:00.000Z'),
+      ev('e4', 'r4', '2026-03-10T10:00:00.000Z'),
+      ev('e5', 'r5', '2026-03-10T10:00:00.000Z'),
+    ];
+    const pending = evaluationsToApply(requests, evaluations, ['main']);
+    expect(pending.map((p) => [p.request.id, p.evaluation.id])).toEqual([['r1', 'e1a']]);
   });
 });

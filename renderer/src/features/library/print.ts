@@ -1,14 +1,19 @@
 /**
- * Printing one part of the screen: the element marked `.sila-print-area` is printed alone
- * (the app's navigation and everything else are hidden by print.css while the class is set).
+ * Printing one part of the screen: a copy of the element is placed at the top of the page and
+ * printed alone (print.css hides everything else while `sila-printing` is set). A copy, not the
+ * element itself: inside a dialog, the dialog's scrolling box would cut the original on paper.
  */
 import './print.css';
 
 export function printArea(element: HTMLElement): void {
-  element.classList.add('sila-print-area');
+  const copy = element.cloneNode(true) as HTMLElement;
+  copy.classList.add('sila-print-area');
+  copy.removeAttribute('id');
+  copy.setAttribute('aria-hidden', 'true');
+  document.body.appendChild(copy);
   document.body.classList.add('sila-printing');
   const done = () => {
-    element.classList.remove('sila-print-area');
+    copy.remove();
     document.body.classList.remove('sila-printing');
     window.removeEventListener('afterprint', done);
   };
