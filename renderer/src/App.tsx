@@ -24,7 +24,6 @@ function HeaderSyncState() {
   const { t } = useTranslation();
   const phase = useSession((s) => s.sync.phase);
   const online = useSession((s) => s.online);
-      <EvaluationReconciler />
   return (
     <Badge
       component="a"
@@ -54,6 +53,7 @@ export function App() {
   return (
     <>
       <DecisionReconciler />
+      <EvaluationReconciler />
       <AppShell header={{ height: 64 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between" wrap="nowrap">
