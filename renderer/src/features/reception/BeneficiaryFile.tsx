@@ -36,6 +36,8 @@ import { displayPhone, newRecordId } from '../../data/beneficiaries';
 import { hrefOf } from '../../navigation';
 import { useRecord, useRecords } from '../requests/useRecords';
 import { newRequestHref } from '../requests/routes';
+import { can } from '../../../../shared/access';
+import { SubjectRightsPanel } from '../privacy/SubjectRightsPanel';
 
 type Direction = (typeof contactDirections)[number];
 type Subject = (typeof contactSubjects)[number];
@@ -385,7 +387,11 @@ export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
-          <ContactLogPanel beneficiary={b} />
+          <Stack gap="lg">
+            <ContactLogPanel beneficiary={b} />
+            {/* PDPL rights: for those who may delete this branch's beneficiary records (branch staff). */}
+            {can(actor, 'delete', 'beneficiaries', { branchId: b.branchId }).allowed && <SubjectRightsPanel beneficiary={b} />}
+          </Stack>
         </Grid.Col>
       </Grid>
     </Stack>
