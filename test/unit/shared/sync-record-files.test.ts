@@ -96,7 +96,7 @@ describe('record files: pull', () => {
     const hq = fakeHq(new Map([[digest, scan]]));
     const files = createRecordFiles(fakeCollection(), { base: 'http://hq', fetch: hq.fetch, headers: async () => ({ authorization: 'Bearer t' }) }, () => {});
     const [doc] = await files.incoming([record({ _attachments: { f: { digest, length: 9, type: 'image/jpeg', data: {} } } }) as WithDeleted<unknown>]);
-    const att = (doc as { _attachments: Record<string, { data: Blob; digest: string }> })._attachments.f!;
+    const att = (doc as unknown as { _attachments: Record<string, { data: Blob; digest: string }> })._attachments.f!;
     expect(att.digest).toBe(digest);
     expect(new Uint8Array(await att.data.arrayBuffer())).toEqual(scan);
     expect(hq.calls).toEqual([{ method: 'GET', url: `http://hq/attachments/${digest}` }]);
@@ -107,7 +107,7 @@ describe('record files: pull', () => {
     const local = [record({ _attachments: { f: { digest, length: 9, type: 'image/jpeg' } } })];
     const files = createRecordFiles(fakeCollection(local, true, new Map([['doc-1/f', new Blob([scan])]])), { base: 'http://hq', fetch: hq.fetch, headers: async () => ({}) }, () => {});
     const [doc] = await files.incoming([record({ _attachments: { f: { digest, length: 9, type: 'image/jpeg' } } }) as WithDeleted<unknown>]);
-    expect((doc as { _attachments: Record<string, { data?: Blob }> })._attachments.f!.data).toBeInstanceOf(Blob);
+    expect((doc as unknown as { _attachments: Record<string, { data?: Blob }> })._attachments.f!.data).toBeInstanceOf(Blob);
     expect(hq.calls).toEqual([]);
   });
 
@@ -135,7 +135,7 @@ describe('record files: pull', () => {
     const hq = fakeHq(new Map([[digest, scan]]));
     const files = createRecordFiles(fakeCollection(), { base: 'http://hq', fetch: hq.fetch, headers: async () => ({}) }, () => {});
     const [doc] = await files.incoming([record({ _deleted: true, _attachments: { f: { digest, length: 9, type: 'image/jpeg' } } }) as WithDeleted<unknown>]);
-    expect((doc as { _attachments: unknown })._attachments).toEqual({});
+    expect((doc as unknown as { _attachments: unknown })._attachments).toEqual({});
     expect(hq.calls).toEqual([]);
   });
 });
