@@ -14,10 +14,14 @@
  * syncs back → registration → service delivered → anonymous evaluation handed to the beneficiary.
  *
  * All five profiles walk the whole procedure (~50 s each, ~5 min together). yusr also saves
- * English screenshots. anat-al-bayt is the offline walk: after the researcher's return HQ is
- * STOPPED; the employee unlocks offline and completes the interview, verifies the documents,
- * has the declaration signed and submits (receipt) with HQ down; then HQ restarts, the request
- * reaches HQ by itself (checked through HQ's sync API) and the committee decides.
+ * English screenshots. anat-al-bayt is the offline walk: every step on the branch laptop is done
+ * with HQ STOPPED (the employee signed in once online, then unlocks offline): reception, request,
+ * interview and referral; HQ comes back, the laptop syncs on its own and the social researcher
+ * (on her own laptop, which kept trying meanwhile) returns the request; HQ goes down again for
+ * the interview, documents, declaration and submission; HQ comes back, the committee decides on
+ * its laptop; HQ goes down a third time for registration, service and evaluation, and when it
+ * comes back everything reaches HQ (checked through HQ's sync API). The committee's file shows
+ * every document with its scan and the declaration authentic and current.
  * Screenshots: artifacts/screenshots/walk-<profile>-<step>.png.
  *
  * Build first: `npx vite build --outDir /tmp/walk-dist --emptyOutDir` and run with
@@ -136,15 +140,19 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     current = page;
     const { problems } = watchPage(page);
     await page.goto(web.url);
+    let researcherLaptop: Page | undefined;
     if (w.offline) {
-      // Both people who will use this laptop sign in once while HQ is reachable; then HQ goes down.
-      await signIn(page, { hqUrl, username: researcher.username, password: researcher.password });
-      await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: false });
+      // The employee signs in once while HQ is reachable (that creates her account on this
+      // laptop); the social researcher works on her own laptop. Then HQ goes down.
+      await signIn(page, { hqUrl, username: staff.username, password: staff.password });
       await chooseProfile(page, profile);
       observer = await deviceToken(hqUrl, staff, `walk-observer-${w.profileId}`);
-      // HQ stays up for reception → referral and its return: with HQ down from the start, the
-      // researcher signing in on this laptop after HQ came back did not receive the referral
-      // within 150 s in 2 of 3 runs (see the report); HQ goes down after the return instead.
+      researcherLaptop = await laptop(`researcher-${w.profileId}`);
+      await researcherLaptop.goto(web.url);
+      await signIn(researcherLaptop, { hqUrl, username: researcher.username, password: researcher.password });
+      await chooseProfile(researcherLaptop, profile);
+      await hq.stop();
+      await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: true });
     } else {
       await signIn(page, { hqUrl, username: staff.username, password: staff.password });
       await chooseProfile(page, profile);
@@ -220,36 +228,32 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     await shot(page, '07-referred');
 
     if (w.offline) {
-      // The researcher works from her own account: each user's store on a laptop is separate, so
-      // the referral reaches her through HQ.
+      // Everything so far was done with HQ down. HQ comes back: the employee's laptop (unlocked
+      // offline, holding only its sealed refresh token) syncs on its own, and the referral
+      // reaches the researcher's laptop, which kept trying while HQ was away.
+      await hq.restart();
       await expect.poll(() => stateAtHq(hqUrl, observer, requestId), { timeout: 120_000, interval: 1_000 }).toBe('with_social_researcher');
     }
-    await switchUser(page, { hqUrl, username: researcher.username, password: researcher.password, offline: false });
-    await go(page, `#/requests/${requestId}/interview`);
-    try {
-      await page.getByTestId('return-from-researcher').waitFor({ timeout: 60_000 });
-    } catch {
-      // Seen once right after HQ came back (offline walk): the researcher's first pull failed and
-      // the badge stayed at "connection failed". Signing in again picks it up.
-      await switchUser(page, { hqUrl, username: researcher.username, password: researcher.password, offline: false });
-      await go(page, `#/requests/${requestId}/interview`);
-      await page.getByTestId('return-from-researcher').waitFor({ timeout: 90_000 });
-    }
-    expect(await page.getByTestId('referral-open').textContent()).toContain(reason);
-    await page.getByTestId('referral-open').locator('textarea[name="returnNote"]').fill('قيّمت الأسرة؛ الحاجة قائمة ويوصى بالخدمة.');
-    await shot(page, '08-researcher');
-    await page.getByTestId('return-from-researcher').click();
-    await expect.poll(() => page.getByTestId('request-state').getAttribute('data-state')).toBe('data_collection');
+    // The researcher, from her own account (each user's store is separate, so the referral
+    // reaches her through HQ): on her own laptop in the offline walk, on this one otherwise.
+    const desk = researcherLaptop ?? page;
+    if (!researcherLaptop) await switchUser(page, { hqUrl, username: researcher.username, password: researcher.password, offline: false });
+    await go(desk, `#/requests/${requestId}/interview`);
+    await desk.getByTestId('return-from-researcher').waitFor({ timeout: 120_000 });
+    expect(await desk.getByTestId('referral-open').textContent()).toContain(reason);
+    await desk.getByTestId('referral-open').locator('textarea[name="returnNote"]').fill('قيّمت الأسرة؛ الحاجة قائمة ويوصى بالخدمة.');
+    await shot(desk, '08-researcher');
+    await desk.getByTestId('return-from-researcher').click();
+    await expect.poll(() => desk.getByTestId('request-state').getAttribute('data-state')).toBe('data_collection');
 
-    if (w.offline) await expect.poll(() => stateAtHq(hqUrl, observer, requestId), { timeout: 120_000, interval: 1_000 }).toBe('data_collection');
-    await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: false });
+    if (w.offline) {
+      await expect.poll(() => stateAtHq(hqUrl, observer, requestId), { timeout: 120_000, interval: 1_000 }).toBe('data_collection');
+    } else {
+      await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: false });
+    }
     await go(page, `#/requests/${requestId}/interview`);
     await expect.poll(() => page.getByTestId('request-state').getAttribute('data-state'), { timeout: 120_000, interval: 1_000 }).toBe('data_collection');
-    if (w.offline) {
-      await hq.stop(); // offline again for the rest of the branch's work
-      await switchUser(page, { hqUrl, username: staff.username, password: staff.password, offline: true });
-      await go(page, `#/requests/${requestId}/interview`);
-    }
+    if (w.offline) await hq.stop(); // offline again for the rest of the branch's work
     await page.getByTestId('interview-form').waitFor();
     await answerInterview(page, service); // the draft is kept; answering again is harmless
     await page.getByTestId('complete-interview').click();
@@ -375,6 +379,19 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     const form = committee.getByTestId('decision-form');
     await form.waitFor({ timeout: 30_000 });
     await committee.getByTestId('committee-verification').waitFor({ timeout: 60_000 });
+    // The whole file reached the committee's laptop: the declaration is authentic and current,
+    // and every document is there with its scan (the expired ID rejected, the others verified).
+    await expect.poll(() => committee!.getByTestId('committee-verification').getAttribute('data-status'), { timeout: 60_000 }).toBe('authentic_current');
+    expect(await committee.getByTestId('committee-declaration-stale').count()).toBe(0);
+    const docRows = committee.getByTestId('committee-document');
+    await expect.poll(() => docRows.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(service.requiredDocuments.length + 1);
+    expect(await committee.locator('[data-testid="committee-document"][data-status="rejected"]').count()).toBe(1);
+    expect(await committee.locator('[data-testid="committee-document"][data-status="pending"]').count()).toBe(0);
+    await expect.poll(() => committee!.locator('[data-testid="committee-document"] [data-testid="scan-thumb"]').count(), { timeout: 60_000 }).toBe(await docRows.count());
+    await committee.locator('[data-testid="committee-document"] [data-testid="scan-open"]').first().click();
+    await committee.getByTestId('committee-scan-large').waitFor();
+    await screenshot(committee, screenshotDir, `walk-${w.profileId}-15b-committee-scan`);
+    await committee.keyboard.press('Escape');
     // Today the study period is not over: acceptance is refused with the workflow's reason.
     await form.getByText('قبول', { exact: true }).click();
     await committee.getByTestId('decision-submit').click();
@@ -394,6 +411,7 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     // ---- Back at the branch: the decision arrives; registration, service, evaluation ----
     await go(page, `#/requests/${requestId}`);
     await expect.poll(() => page.getByTestId('request-file').getAttribute('data-state'), { timeout: 120_000, interval: 1_000 }).toBe('accepted');
+    if (w.offline) await hq.stop(); // the last part offline too
     await go(page, `#/requests/${requestId}/registration`);
     const registration = page.getByTestId('registration-step');
     await registration.waitFor({ timeout: 30_000 });
@@ -425,6 +443,11 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     await layer.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => page.getByTestId('request-file').getAttribute('data-state')).toBe('evaluated');
     await shot(page, '21-evaluated');
+    if (w.offline) {
+      // Back online: the registration, the service and the evaluation reach HQ by themselves.
+      await hq.restart();
+      await expect.poll(() => stateAtHq(hqUrl, observer, requestId), { timeout: 120_000, interval: 1_000 }).toBe('evaluated');
+    }
     if (w.english) {
       await setLocale(page, 'en');
       await screenshot(page, screenshotDir, `walk-${w.profileId}-21-evaluated-en`);
@@ -435,6 +458,7 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     expect(committeeProblems).toEqual([]);
     timings[w.profileId] = Math.round((Date.now() - started) / 1000);
     await committee.context().close();
+    await researcherLaptop?.context().close();
     await page.context().close();
     committee = undefined;
   }

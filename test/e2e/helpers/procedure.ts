@@ -96,13 +96,16 @@ export async function signOnPad(page: Page): Promise<void> {
 
 /** The state of a support request as HQ has it (null when HQ has not received it). */
 export async function stateAtHq(hqUrl: string, token: string, requestId: string): Promise<string | null> {
-  let checkpoint: unknown = null;
+  let checkpoint: { seq: number; id: string } | null = null;
   for (let page = 0; page < 50; page++) {
     const query = new URLSearchParams({ batchSize: '200' });
-    if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
+    if (checkpoint) {
+      query.set('seq', String(checkpoint.seq));
+      query.set('id', checkpoint.id);
+    }
     const res = await fetch(`${hqUrl}/sync/support_requests/pull?${query.toString()}`, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) throw new Error(`pull failed: ${res.status} ${await res.text()}`);
-    const body = (await res.json()) as { documents: { id: string; state: string }[]; checkpoint: unknown };
+    const body = (await res.json()) as { documents: { id: string; state: string }[]; checkpoint: { seq: number; id: string } | null };
     const found = body.documents.find((d) => d.id === requestId);
     if (found) return found.state;
     if (body.documents.length < 200) return null;
