@@ -62,6 +62,11 @@ afterAll(async () => {
 describe('my account', () => {
   it('changes the password online; after locking the old one fails and the new one unlocks', async () => {
     const user = await createHqUser(hq, { role: 'branch_staff', branchIds: ['riyadh-1'], displayName: 'منيرة موظفة الاستقبال' });
+    // Laptop B: the same user signed in there before the change.
+    const laptopB = await open('sila-e2e-account-b-');
+    await laptopB.goto(web.url);
+    await signIn(laptopB, { hqUrl: hq.url, username: user.username, password: user.password });
+
     const page = await open('sila-e2e-account-');
     const watch = watchPage(page);
     await page.goto(web.url);
@@ -115,7 +120,24 @@ describe('my account', () => {
     await unlock(page, newPassword);
     await page.getByTestId('user-menu').waitFor();
     expect(watch.problems).toEqual([]);
-  }, 240_000);
+
+    // Laptop B signs in online with the new password: HQ accepts it, the laptop asks once for
+    // the previous password to move its data key over; afterwards the new one unlocks it.
+    await laptopB.reload();
+    await laptopB.getByTestId('unlock-switch-mode').click();
+    const formB = laptopB.getByTestId('sign-in-form');
+    await formB.locator('input[name="hqUrl"]').fill(hq.url);
+    await formB.locator('input[name="username"]').fill(user.username);
+    await formB.locator('input[name="password"]').fill(newPassword);
+    await laptopB.getByTestId('unlock-submit').click();
+    await expect.poll(() => laptopB.getByTestId('unlock-problem').getAttribute('data-code'), { timeout: 30_000 }).toBe('LOCAL_PASSWORD_DIFFERS');
+    await formB.locator('input[name="previousPassword"]').fill(user.password);
+    await shot(laptopB, 'account-previous-password');
+    await laptopB.getByTestId('unlock-submit').click();
+    await laptopB.getByTestId('nav-beneficiaries').waitFor({ timeout: 60_000 });
+    await laptopB.reload();
+    await unlock(laptopB, newPassword);
+  }, 300_000);
 });
 
 describe('PDPL rights on the beneficiary file', () => {
