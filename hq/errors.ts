@@ -138,6 +138,15 @@ export const errors = {
       'هذا الجهاز مسجّل في المركز بمفتاح مختلف. تواصل مع مدير النظام لإعادة تسجيل الجهاز.',
       { deviceId },
     ),
+  /** A pull from before the tombstone purge horizon (hq/store.ts checkPurgeHorizon). */
+  resyncRequired: (collection: string, checkpointSeq: number, horizonSeq: number) =>
+    new HqError(
+      410,
+      'RESYNC_REQUIRED',
+      `The checkpoint ${checkpointSeq} of ${collection} is older than the tombstone purge horizon ${horizonSeq}: deletions may have been missed. Pull this collection again from the start (no checkpoint).`,
+      'انقطع هذا الجهاز عن المركز مدة أطول من مدة حفظ السجلات المحذوفة، فسيعيد التطبيق تنزيل هذه السجلات من المركز من البداية تلقائيًا. لا تُغلق التطبيق حتى تكتمل المزامنة؛ ما لم يُرسل من عملك محفوظ على جهازك.',
+      { collection, checkpointSeq, horizonSeq },
+    ),
   alreadyExists: (what: string, id: string) =>
     new HqError(409, 'ALREADY_EXISTS', `${what} '${id}' already exists.`, `«${id}» موجود من قبل. اختر معرّفًا آخر أو عدّل السجل الموجود.`, { id }),
   internal: () =>

@@ -159,6 +159,44 @@ export const migrations: readonly Migration[] = [
         USING gin ((doc -> 'evaluationLinks') jsonb_path_ops) WHERE collection = 'service_deliveries'
     `,
   },
+  {
+    id: 5,
+    name: 'pdpl_destruction_purge_horizons',
+    sql: `
+      -- PDPL destructions HQ carried out (hq/destruction.ts): who asked, when, and which records
+      -- were destroyed, as ids and counts only (never a personal value).
+      CREATE TABLE hq_destructions (
+        beneficiary_id      text        PRIMARY KEY,
+        branch_id           text        NOT NULL,
+        audit_entry_id      text        NOT NULL,
+        requested_by        text        NOT NULL,
+        requested_on_device text        NOT NULL,
+        requested_at        text        NOT NULL,
+        carried_out_at      timestamptz NOT NULL DEFAULT now(),
+        records             jsonb       NOT NULL,
+        record_count        integer     NOT NULL,
+        files_deleted       integer     NOT NULL
+      );
+      -- Every destroyed record id (and records that arrived later for a destroyed beneficiary):
+      -- a push that would bring one back is stored as a destruction tombstone instead.
+      CREATE TABLE hq_destroyed_ids (
+        id             text PRIMARY KEY,
+        beneficiary_id text NOT NULL REFERENCES hq_destructions (beneficiary_id)
+      );
+      -- Tombstone purge horizons (hq/store.ts purgeTombstones): the newest sequence number of a
+      -- purged tombstone per collection and branch ('' for global collections). A pull from an
+      -- older checkpoint may have missed deletions and is told to start again (RESYNC_REQUIRED).
+      CREATE TABLE hq_purge_horizons (
+        collection  text        NOT NULL,
+        branch_id   text        NOT NULL,
+        horizon_seq bigint      NOT NULL,
+        purged_at   timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (collection, branch_id)
+      );
+      CREATE INDEX sync_documents_beneficiary ON sync_documents (collection, (doc->>'beneficiaryId')) WHERE doc ? 'beneficiaryId';
+      CREATE INDEX sync_documents_request ON sync_documents (collection, (doc->>'requestId')) WHERE doc ? 'requestId'
+    `,
+  },
 ];
 
 /** Advisory lock key used while migrating (any constant; "sila" in ASCII). */

@@ -45,7 +45,9 @@ import { openDatabase, type Database } from './db';
 import { HqError, errors } from './errors';
 import { runMigrations } from './migrations';
 import type { PasswordHashParams } from './passwords';
-import { CHANGES_CHANNEL, pullChanges, purgeTombstones, pushChanges, validatePushBody } from './store';
+import { CHANGES_CHANNEL, checkPurgeHorizon, pullChanges, purgeTombstones, pushChanges, validatePushBody } from './store';
+import { syncPushHooks } from './push-hooks';
+import { listDestructions } from './destruction';
 import { publishBranches } from './branch-config';
 import { isPublicEvaluationPath, maskEvaluationToken, registerPublicEvaluation, type PublicEvaluationOptions } from './evaluation-links';
 
@@ -298,6 +300,7 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
   const pull = async (def: CollectionDef, request: FastifyRequest, input: { checkpoint: SyncCheckpoint | null; batchSize: number }) => {
     const caller = requireDeviceUser(request.caller);
     const scope = pullScope(caller, def);
+    await checkPurgeHorizon(db, def, input.checkpoint, scope);
     const result: PullResponse = await pullChanges(db, def, input.checkpoint, input.batchSize, scope);
     return result;
   };
@@ -339,7 +342,12 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     const caller = requireDeviceUser(request.caller);
     const rows = validatePushBody(def, request.body);
     await requireFilesAtHq(def, rows);
-    const outcome = await pushChanges(db, def, rows, (index, doc, stored) => authorizeRow(caller, def, index, doc, stored));
+    const hooks = syncPushHooks(def, caller);
+    const outcome = await pushChanges(db, def, rows, (index, doc, stored) => authorizeRow(caller, def, index, doc, stored), hooks);
+    for (const d of hooks.destructions) {
+      // ids and counts only: never a personal value in the logs
+      request.log.warn({ beneficiaryId: d.beneficiaryId, auditEntryId: d.auditEntryId, userId: caller.userId, deviceId: caller.deviceId, records: d.recordCount, filesDeleted: d.filesDeleted }, 'pdpl destruction carried out');
+    }
     request.log.info(
       {
         collection: def.name,
@@ -433,6 +441,10 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     requireAdmin(request.caller);
     await setUserActive(db, String((request.params as { id: string }).id), false);
     return reply.code(204).send();
+  });
+  app.get('/admin/destructions', async (request) => {
+    requireAdmin(request.caller);
+    return listDestructions(db);
   });
   app.get('/admin/devices', async (request) => {
     requireAdmin(request.caller);

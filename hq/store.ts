@@ -4,6 +4,7 @@
  * collection name). Documents are stored exactly as received; server metadata in columns.
  */
 import { validateDocument, type CollectionDef } from '../shared/schema';
+import { destructionTombstone, isDestructionTombstone } from '../shared/privacy';
 import {
   MAX_PUSH_ROWS,
   attachmentStubIssues,
@@ -181,6 +182,18 @@ export interface PushOutcome {
 /** Called for every row before anything is written; throw (an HqError) to refuse the batch. */
 export type AuthorizeRow = (index: number, doc: SyncDocument, stored: SyncDocument | undefined) => void;
 
+/** Extra steps of a push, inside its transaction (under the collection's write lock). */
+export interface PushHooks {
+  /** After authorisation, before anything is written: throw (an HqError) to refuse the batch.
+   *  `stored` holds HQ's documents for the batch's ids as they were before the push. */
+  check?: (tx: Queryable, rows: readonly PushRow[], stored: ReadonlyMap<string, SyncDocument>) => Promise<void>;
+  /** Ids of pushed documents that belong to a destroyed data subject (PDPL): each is stored
+   *  as a destruction tombstone instead and returned to the laptop as the master state. */
+  destroyed?: (tx: Queryable, docs: readonly SyncDocument[]) => Promise<ReadonlySet<string>>;
+  /** After the batch was written (the documents actually written); throw to roll it all back. */
+  afterWrite?: (tx: Queryable, written: readonly SyncDocument[]) => Promise<void>;
+}
+
 /**
  * Apply validated rows in ONE transaction. For each row, in order:
  *   1. `authorize` with the stored document (a refusal throws and rolls back the whole batch);
@@ -201,6 +214,7 @@ export async function pushChanges(
   def: CollectionDef,
   rows: PushRow[],
   authorize: AuthorizeRow = () => {},
+  hooks: PushHooks = {},
 ): Promise<PushOutcome> {
   if (rows.length === 0) return { conflicts: [], written: 0, unchanged: 0, lastSeq: null };
   return db.transaction(async (tx) => {
@@ -222,6 +236,8 @@ export async function pushChanges(
         seen.set(row.newDocumentState.id, row.newDocumentState);
       });
     }
+    if (hooks.check) await hooks.check(tx, rows, master);
+    const destroyed = hooks.destroyed ? await hooks.destroyed(tx, rows.map((r) => r.newDocumentState)) : new Set<string>();
 
     const conflicts: SyncDocument[] = [];
     let written = 0;
@@ -235,6 +251,20 @@ export async function pushChanges(
       const assumed = row.assumedMasterState ?? undefined;
       if (stored && sameDocumentState(stored, doc)) {
         unchanged++;
+        continue;
+      }
+      if (destroyed.has(doc.id)) {
+        // A record of a destroyed data subject never comes back: HQ keeps (or writes) the
+        // destruction tombstone and answers it as the master state.
+        if (stored && isDestructionTombstone(stored)) {
+          conflicts.push(stored);
+          continue;
+        }
+        const tombstone = destructionTombstone(def, doc, new Date().toISOString()) as SyncDocument;
+        master.set(doc.id, tombstone);
+        writes.set(doc.id, tombstone);
+        written++;
+        conflicts.push(tombstone);
         continue;
       }
       if (stored && (def.appendOnly === true || assumed === undefined || !sameDocumentState(stored, assumed))) {
@@ -271,22 +301,53 @@ export async function pushChanges(
         [def.name, JSON.stringify(records), CHANGES_CHANNEL],
       );
       lastSeq = Number(out[0]?.seq);
+      if (hooks.afterWrite) await hooks.afterWrite(tx, [...writes.values()]);
     }
     return { conflicts, written, unchanged, lastSeq };
   });
 }
 
 /**
- * Remove tombstones older than `retentionDays` (a laptop offline longer than that would not
- * learn of those deletions: keep the retention above the longest offline period; default 730
- * days). Returns how many were removed.
+ * Remove tombstones older than `retentionDays` (keep the retention above the longest offline
+ * period; default 730 days). Returns how many were removed.
+ *
+ * Each purge records its horizon (hq_purge_horizons): the newest sequence number of a purged
+ * tombstone, per collection and branch. A laptop whose pull checkpoint is older may have missed
+ * those deletions; `checkPurgeHorizon` tells it to start that collection again from zero.
  */
 export async function purgeTombstones(db: Queryable, retentionDays: number): Promise<number> {
   if (!Number.isFinite(retentionDays) || retentionDays < 30) throw new Error('Tombstone retention must be at least 30 days.');
+  // Data-modifying CTEs run exactly once, in one statement: the horizon is recorded with the purge.
   const { rows } = await db.query<{ n: number }>(
-    `WITH gone AS (DELETE FROM sync_documents WHERE deleted AND received_at < now() - ($1::int * interval '1 day') RETURNING 1)
-     SELECT count(*)::int AS n FROM gone`,
+    `WITH gone AS (
+       DELETE FROM sync_documents WHERE deleted AND received_at < now() - ($1::int * interval '1 day')
+       RETURNING collection, COALESCE(branch_id, '') AS branch_id, seq),
+     horizons AS (
+       INSERT INTO hq_purge_horizons AS h (collection, branch_id, horizon_seq)
+       SELECT collection, branch_id, max(seq) FROM gone GROUP BY collection, branch_id
+       ON CONFLICT (collection, branch_id) DO UPDATE
+            SET horizon_seq = GREATEST(h.horizon_seq, EXCLUDED.horizon_seq), purged_at = now()
+       RETURNING 1)
+     SELECT (SELECT count(*)::int FROM gone) AS n, (SELECT count(*)::int FROM horizons) AS h`,
     [Math.floor(retentionDays)],
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Refuse (410 RESYNC_REQUIRED) a pull from a checkpoint older than the purge horizon of the
+ * caller's scope: tombstones it has not seen were purged, so it could miss deletions. The
+ * laptop then pulls the collection again from zero (shared/sync/resync.ts).
+ */
+export async function checkPurgeHorizon(db: Queryable, def: CollectionDef, checkpoint: SyncCheckpoint | null, scope: 'all' | readonly string[] = 'all'): Promise<void> {
+  if (checkpoint === null) return;
+  const scoped = scope !== 'all' && def.scope === 'branch';
+  const { rows } = await db.query<{ h: number | string | null }>(
+    scoped
+      ? 'SELECT max(horizon_seq) AS h FROM hq_purge_horizons WHERE collection = $1 AND branch_id = ANY($2::text[])'
+      : 'SELECT max(horizon_seq) AS h FROM hq_purge_horizons WHERE collection = $1',
+    scoped ? [def.name, [...scope]] : [def.name],
+  );
+  const horizon = rows[0]?.h === null || rows[0]?.h === undefined ? 0 : Number(rows[0].h);
+  if (checkpoint.seq < horizon) throw errors.resyncRequired(def.name, checkpoint.seq, horizon);
 }

@@ -1,43 +1,14 @@
-import { AppShell, Badge, Burger, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { AppShell, Burger, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { sections, hrefOf, useRoute, type Route } from './navigation';
 import { sectionIcons } from './components/icons';
-import { useSession, type SyncPhase } from './state/session';
 import { LocaleToggle } from './components/Locale';
 import { featureScreens } from './features';
+import { HeaderSyncState } from './features/syncStatus/HeaderSyncState';
 import { DecisionReconciler } from './features/committee/applyDecisions';
 import { EvaluationReconciler } from './features/service/applyEvaluations';
 import { UserMenu } from './features/account/UserMenu';
-
-const phaseColor: Record<SyncPhase, string> = {
-  idle: 'gray',
-  starting: 'blue',
-  active: 'blue',
-  inSync: 'teal',
-  error: 'orange',
-  follower: 'gray',
-  unavailable: 'gray',
-};
-
-function HeaderSyncState() {
-  const { t } = useTranslation();
-  const phase = useSession((s) => s.sync.phase);
-  const online = useSession((s) => s.online);
-  return (
-    <Badge
-      component="a"
-      href={hrefOf('sync')}
-      variant="dot"
-      tt="none"
-      color={online ? phaseColor[phase] : 'red'}
-      style={{ cursor: 'pointer' }}
-      data-testid="header-sync-state"
-    >
-      {online ? t(`sync.states.${phase}`) : t('sync.offline')}
-    </Badge>
-  );
-}
 
 function Screen({ route }: { route: Route }) {
   const FeatureScreen = featureScreens[route.section];

@@ -34,6 +34,8 @@ export const auditActions = [
   'lock',
   'password_change',
   'resolve_conflict',
+  // The data subject asked for destruction (PDPL); HQ carries it out (shared/privacy/destruction.ts).
+  'pdpl_destruction_request',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

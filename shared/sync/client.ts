@@ -13,7 +13,10 @@ import type {
 } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { RxReplicationConflict } from 'rxdb';
-import { collectionsByName, validateDocument } from '../schema';
+import { collectionsByName } from '../schema';
+import { validatePulledDocument } from '../privacy/destruction';
+import { watchDestructionPurge } from './purge';
+import { restartFromZeroOnResync } from './resync';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   isSyncCheckpoint,
@@ -254,7 +257,8 @@ export function startCollectionReplication<T>(
         continue;
       }
       if (def) {
-        const result = validateDocument(def, d);
+        // A bare tombstone (e.g. HQ's PDPL destruction) passes without the personal fields.
+        const result = validatePulledDocument(def, d);
         if (!result.ok) {
           report(invalidPulled(source, d.id, result.issues));
           continue;
@@ -409,6 +413,9 @@ export function startCollectionReplication<T>(
     }
   };
 
+  // Pulls from before HQ's tombstone purge horizon restart from zero (shared/sync/resync.ts).
+  const started: { current?: RxReplicationState<T, SyncCheckpoint> } = {};
+  const resync = restartFromZeroOnResync<T>(pullHandler, { collection, replicationState: () => started.current });
   const replicationState = replicateRxCollection<T, SyncCheckpoint>({
     replicationIdentifier: opts.replicationIdentifier ?? `sila-hq:${base}:${collection.name}`,
     collection,
@@ -419,7 +426,7 @@ export function startCollectionReplication<T>(
     ...(pulling
       ? {
           pull: {
-            handler: pullHandler,
+            handler: resync.pull,
             batchSize: opts.pullBatchSize ?? DEFAULT_PULL_BATCH_SIZE,
             ...(streaming ? { stream$: stream$.asObservable() } : {}),
           },
@@ -428,7 +435,11 @@ export function startCollectionReplication<T>(
     ...(pushing ? { push: { handler: pushHandler, batchSize: opts.pushBatchSize ?? 50 } } : {}),
   });
 
+  started.current = replicationState;
+
   const subs: Subscription[] = [];
+  // Destruction tombstones (PDPL) are purged from storage once in sync (shared/sync/purge.ts).
+  if (pulling) subs.push(watchDestructionPurge(collection, replicationState, { onError: (err: unknown) => reportError(err, 'replication') }).subscription);
   subs.push(
     replicationState.error$.subscribe((err) => {
       // RC_PULL / RC_PUSH wrapping our own handler errors were reported already.

@@ -17,6 +17,7 @@
  * update with HQ's copy as its assumed master state.
  */
 import type { RxConflictHandler, RxConflictHandlerInput, WithDeleted } from 'rxdb';
+import { isDestructionTombstone } from '../privacy/destruction';
 import { jsonDeepEqual } from './protocol';
 
 export interface FieldConflict {
@@ -174,6 +175,9 @@ export function createMergeConflictHandler<T>(collectionName: string, sink: () =
       return jsonDeepEqual(withoutMeta(x), withoutMeta(y)) && jsonDeepEqual(fileDigests(x), fileDigests(y));
     },
     async resolve(input: RxConflictHandlerInput<T>): Promise<WithDeleted<T>> {
+      // HQ destroyed this record (PDPL, shared/privacy/destruction.ts): its tombstone wins, and
+      // no losing value is kept anywhere (a conflict record would keep personal data).
+      if (isDestructionTombstone(input.realMasterState)) return input.realMasterState;
       const theirs = withoutMeta(input.realMasterState as Record<string, unknown>);
       const ours = withoutMeta(input.newDocumentState as Record<string, unknown>);
       const base = input.assumedMasterState ? withoutMeta(input.assumedMasterState as Record<string, unknown>) : null;

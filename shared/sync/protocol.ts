@@ -93,6 +93,8 @@ export type SyncErrorCode =
   | 'DEVICE_KEY_MISMATCH'
   | 'ATTACHMENT_MISSING'
   | 'ALREADY_EXISTS'
+  | 'INVALID_SIGNATURE'
+  | 'RESYNC_REQUIRED'
   | 'NOT_READY'
   | 'TIMEOUT'
   | 'INTERNAL';

@@ -51,6 +51,8 @@ export interface StreamHub {
   start(): void;
   /** While waiting to retry, retry now (e.g. the network came back). */
   reconnectNow(): void;
+  /** Drop the current connection now (e.g. the network went away); it is reopened with backoff. */
+  dropConnection(): void;
   /** Close for good. */
   stop(): void;
 }
@@ -179,6 +181,9 @@ export function createStreamHub(opts: StreamHubOptions): StreamHub {
       // Only while waiting to retry: a connection that is up (or being opened) is kept; one
       // that silently died is dropped by the heartbeat watchdog.
       wake?.();
+    },
+    dropConnection() {
+      abort?.abort();
     },
     stop() {
       if (stopped) return;

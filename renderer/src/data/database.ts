@@ -2,7 +2,7 @@
  * The laptop's local store: one RxDB database per window, Dexie storage on IndexedDB,
  * with every collection from the shared registry. Opened once (see `openDatabase`).
  */
-import { addRxPlugin, createRxDatabase, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
+import { addRxPlugin, createRxDatabase, wrappedValidateStorageFactory, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
@@ -56,13 +56,19 @@ async function createStorage(dataKey: DataKey, override?: RxStorage<unknown, unk
   if (import.meta.env.DEV) {
     // Development only: schema checks and document validation. Vite drops this branch (and
     // the dev-mode plugin, which loads a page from rxdb.info) from production builds.
-    const [{ RxDBDevModePlugin }, { wrappedValidateAjvStorage }] = await Promise.all([
+    const [{ RxDBDevModePlugin }, { getValidator }] = await Promise.all([
       import('rxdb/plugins/dev-mode'),
       import('rxdb/plugins/validate-ajv'),
     ]);
     addRxPlugin(RxDBDevModePlugin);
-    // Validation wraps encryption so it checks the clear document.
-    return wrappedValidateAjvStorage({ storage });
+    // Validation wraps encryption so it checks the clear document. Deletions are not checked:
+    // a PDPL destruction tombstone from HQ has no personal (required) field by design
+    // (shared/privacy/destruction.ts); the replication validates pulled ones its own way.
+    const validateLive = wrappedValidateStorageFactory((schema) => {
+      const validate = getValidator(schema);
+      return (doc) => ((doc as { _deleted?: unknown })._deleted === true ? [] : validate(doc));
+    }, 'ajv-live');
+    return validateLive({ storage });
   }
   return storage;
 }

@@ -200,7 +200,20 @@ export async function startBeneficiarySearch(db: SilaDatabase, options: { cache?
       checkpoint = batch.checkpoint;
       if (batch.documents.length < 500) break;
     }
-  } else {
+    // Rows purged from storage (a PDPL destruction's tombstones, shared/sync/purge.ts) leave
+    // no change to catch up from: a snapshot holding records the store no longer has is
+    // dropped and the index rebuilt, so nobody destroyed comes back into the search.
+    const stored = await db.beneficiaries.count().exec();
+    if (started !== db) return;
+    if (stored !== records.size) {
+      snapshot = null;
+      index.clear();
+      index = new BeneficiarySearchIndex();
+      records = new Map();
+      checkpoint = undefined;
+    }
+  }
+  if (!snapshot) {
     // No snapshot (first unlock, or another key): decrypt everything once.
     const docs = await db.beneficiaries.find().exec();
     if (started !== db) return;

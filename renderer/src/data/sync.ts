@@ -335,7 +335,11 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
         hub?.reconnectNow();
         for (const r of replications) r.reSync();
       });
-      win.addEventListener('offline', () => session.getState().setOnline(false));
+      win.addEventListener('offline', () => {
+        session.getState().setOnline(false);
+        // A connection the network lost can look open for a while: say so now, retry with backoff.
+        hub?.dropConnection();
+      });
     },
     restart: run,
     async stop() {

@@ -7,7 +7,7 @@ import type { ReactElement } from 'react';
 import type { Section } from '../navigation';
 import { ReceptionScreen } from './reception/ReceptionScreen';
 import { RequestsScreen } from './requests/RequestsScreen';
-import { SyncScreen } from '../screens/SyncScreen';
+import { SyncStatusScreen } from './syncStatus/SyncStatusScreen';
 import { SettingsScreen } from '../screens/SettingsScreen';
 import { LibraryScreen } from './library/LibraryScreen';
 import { ReportsScreen } from './reports/ReportsScreen';
@@ -24,6 +24,6 @@ export const featureScreens: Record<Section, (props: FeatureScreenProps) => Reac
   committee: (props) => <CommitteeScreen {...props} />,
   reports: () => <ReportsScreen />,
   library: () => <LibraryScreen />,
-  sync: () => <SyncScreen />,
+  sync: ({ params }) => <SyncStatusScreen params={params} />,
   settings: () => <SettingsScreen />,
 };

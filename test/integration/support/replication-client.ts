@@ -259,6 +259,40 @@ const handlers: Record<string, (args: Record<string, unknown>) => Promise<unknow
   async token() {
     return accessToken();
   },
+  /**
+   * Every row of every IndexedDB database of this laptop (documents, deleted rows, files,
+   * replication metadata), as one JSON string; files as base64 of their stored bytes.
+   */
+  async scanStorage() {
+    const plain = async (v: unknown): Promise<unknown> => {
+      if (v instanceof Blob) return { blob: Buffer.from(await v.arrayBuffer()).toString('base64') };
+      if (Array.isArray(v)) return Promise.all(v.map(plain));
+      if (v && typeof v === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = await plain(x);
+        return out;
+      }
+      return v;
+    };
+    const rows: unknown[] = [];
+    for (const info of await indexedDB.databases()) {
+      const idb = await new Promise<IDBDatabase>((ok, fail) => {
+        const req = indexedDB.open(info.name!);
+        req.onsuccess = () => ok(req.result);
+        req.onerror = () => fail(req.error);
+      });
+      for (const store of Array.from(idb.objectStoreNames)) {
+        const all = await new Promise<unknown[]>((ok, fail) => {
+          const req = idb.transaction(store, 'readonly').objectStore(store).getAll();
+          req.onsuccess = () => ok(req.result);
+          req.onerror = () => fail(req.error);
+        });
+        for (const r of all) rows.push({ db: info.name, store, row: await plain(r) });
+      }
+      idb.close();
+    }
+    return JSON.stringify(rows);
+  },
   async close() {
     await sync?.stop();
     await db?.close();

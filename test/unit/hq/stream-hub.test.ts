@@ -188,7 +188,7 @@ describe('stream hub', () => {
     expect(hq.connections[0]!.signal.aborted).toBe(true);
   });
 
-  test('stop closes the connection and completes every source; reconnectNow skips the wait', async () => {
+  test('dropConnection and stop close the connection; stop completes every source; reconnectNow skips the wait', async () => {
     const hq = scriptedHq((n) => (n === 0 ? 'fail' : 'stream'));
     hub = createStreamHub({ hqUrl: 'http://hq.test', collections: ['beneficiaries'], fetch: hq.fetchFn, reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
     let completed = false;
@@ -197,10 +197,15 @@ describe('stream hub', () => {
     await until(() => hub!.status.lastProblem !== null, 'the failed first attempt');
     hub.reconnectNow(); // the network came back: no minute-long wait
     await until(() => hq.connections.length === 1, 'the second attempt');
-    hub.stop();
+    hub.dropConnection(); // the network went away: dropped now, reopened after the backoff
     expect(hq.connections[0]!.signal.aborted).toBe(true);
+    await until(() => hub!.status.connected === false, 'the drop');
+    hub.reconnectNow();
+    await until(() => hq.connections.length === 2, 'the third attempt');
+    hub.stop();
+    expect(hq.connections[1]!.signal.aborted).toBe(true);
     expect(completed).toBe(true);
     await new Promise((r) => setTimeout(r, 20));
-    expect(hq.calls()).toBe(2);
+    expect(hq.calls()).toBe(3);
   });
 });

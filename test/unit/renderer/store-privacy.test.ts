@@ -5,6 +5,7 @@ import type { SilaDatabase } from '../../../renderer/src/data/database';
 import { auditChainOf } from '../../../renderer/src/data/audit';
 import { collectSubjectData, exportSubjectData, recordDestructionRequest, subjectDataHtml } from '../../../renderer/src/features/privacy/subjectData';
 import { generateNationalId } from '../../../shared/identity';
+import { PDPL_DESTRUCTION_ACTION } from '../../../shared/privacy';
 import { samples } from './store-fixtures';
 import { openTestDatabase } from './store-helpers';
 
@@ -51,7 +52,9 @@ describe('PDPL export', () => {
 
     await recordDestructionRequest(db, actor, 'ben1', { deviceId: DEVICE });
     const chain = await auditChainOf(db, result.audit!.deviceId);
-    expect(chain.map((e) => e.action)).toEqual(['export', 'delete']);
+    // The one explicit marker HQ acts on (shared/privacy): not a plain 'delete'.
+    expect(chain.map((e) => e.action)).toEqual(['export', PDPL_DESTRUCTION_ACTION]);
+    expect(chain[1]).toMatchObject({ collectionName: 'beneficiaries', docId: 'ben1' });
   });
 
   it('a cancelled save dialog exports nothing and audits nothing', async () => {

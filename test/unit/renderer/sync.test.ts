@@ -52,6 +52,7 @@ class FakeHub {
   started = 0;
   stopped = 0;
   reconnects = 0;
+  drops = 0;
   errors = new Subject<SyncProblem>();
   status = new BehaviorSubject<StreamHubStatus>({ connected: false, connections: 0, lastProblem: null });
   sources = new Map<string, ExternalStreamSource>();
@@ -71,6 +72,7 @@ class FakeHub {
       error$: this.errors,
       start: () => void this.started++,
       reconnectNow: () => void this.reconnects++,
+      dropConnection: () => void this.drops++,
       stop: () => void this.stopped++,
     };
   }
@@ -170,7 +172,10 @@ describe('sync controller', () => {
     await vi.waitFor(() => expect(useSession.getState().sync.pending).toMatchObject({ total: 7, byCollection: { beneficiaries: 2, audit_entries: 5 }, complete: true }), { timeout: 5_000 });
     useSession.setState((s) => ({ sync: { ...s.sync, phase: 'starting' } }));
 
-    // The network comes back: the stream retries at once, every collection pulls.
+    // The network goes away: the stream is dropped now; it comes back: the stream retries at once, every collection pulls.
+    fire('offline');
+    expect(hub.drops).toBe(1);
+    expect(useSession.getState().online).toBe(false);
     fire('online');
     expect(hub.reconnects).toBe(1);
     expect(started.every((r) => r.reSync.mock.calls.length === 1)).toBe(true);

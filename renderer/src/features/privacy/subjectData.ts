@@ -3,28 +3,20 @@
  * (their record and every record that points to them or to one of their requests), exported
  * as JSON and as a readable HTML summary; a destruction request recorded in the audit trail.
  *
- * Not here: carrying out the destruction at HQ (tombstones of every record of the beneficiary,
- * pushed to every device at the next sync — the laptop's purge happens when they arrive,
- * through the normal replication and the search index's change stream). That needs an HQ
- * endpoint (hq/, issue 6).
+ * The destruction itself is carried out by HQ when the request's audit entry reaches it
+ * (shared/privacy/destruction.ts, hq/destruction.ts): tombstones without personal fields for
+ * every record of the beneficiary, which every laptop pulls at its next sync; the replication
+ * then purges them from storage (shared/sync/purge.ts) and the search index forgets them
+ * through the collection's change stream (renderer/src/data/search.ts).
  */
 import type { RxCollection } from 'rxdb';
+import { PDPL_DESTRUCTION_ACTION, PDPL_DESTRUCTION_SUMMARY, isLinkedToSubject, subjectCollections, type SubjectIds } from '../../../../shared/privacy';
 import { recordAudit, type AuditEntry, type RecordAuditOptions, type StoreDatabase } from '../../data/audit';
 import { collectionIn } from '../../data/audit';
 import type { RecordActor } from '../../data/records';
 
 /** Collections whose records can be about a beneficiary (not the audit log, config or conflicts). */
-export const subjectCollections = [
-  'beneficiaries',
-  'support_requests',
-  'interviews',
-  'documents',
-  'declarations',
-  'committee_decisions',
-  'service_deliveries',
-  'satisfaction_evaluations',
-  'contact_logs',
-] as const;
+export { subjectCollections };
 
 export interface SubjectData {
   beneficiaryId: string;
@@ -46,13 +38,14 @@ export async function collectSubjectData(db: StoreDatabase, beneficiaryId: strin
     const c = collectionIn(db, name) as RxCollection | undefined;
     return c ? (await c.find().exec()).map((d) => plain(d.toJSON() as Record<string, unknown>)) : [];
   };
-  records.beneficiaries = (await all('beneficiaries')).filter((d) => d.id === beneficiaryId);
+  // The same links HQ follows when it destroys a beneficiary's data (shared/privacy).
   const requests = (await all('support_requests')).filter((d) => d.beneficiaryId === beneficiaryId);
-  records.support_requests = requests;
   const requestIds = new Set(requests.map((r) => String(r.id)));
+  const deliveries = (await all('service_deliveries')).filter((d) => d.beneficiaryId === beneficiaryId || (typeof d.requestId === 'string' && requestIds.has(d.requestId)));
+  const ids: SubjectIds = { beneficiaryId, requestIds, deliveryIds: new Set(deliveries.map((d) => String(d.id))) };
   for (const name of subjectCollections) {
-    if (name === 'beneficiaries' || name === 'support_requests') continue;
-    records[name] = (await all(name)).filter((d) => d.beneficiaryId === beneficiaryId || (typeof d.requestId === 'string' && requestIds.has(d.requestId)));
+    const docs = name === 'support_requests' ? requests : name === 'service_deliveries' ? deliveries : await all(name);
+    records[name] = docs.filter((d) => isLinkedToSubject(name, d, ids));
   }
   return { beneficiaryId, exportedAt: now.toISOString(), records };
 }
@@ -133,8 +126,9 @@ export async function exportSubjectData(
 
 /**
  * Record the beneficiary's request to destroy their data (who asked, when) in the audit trail,
- * which syncs to HQ. HQ carries it out (see the module note).
+ * which syncs to HQ. HQ carries it out (see the module note): the entry's action is the one
+ * explicit marker HQ acts on.
  */
 export function recordDestructionRequest(db: StoreDatabase, actor: RecordActor, beneficiaryId: string, options: RecordAuditOptions = {}): Promise<AuditEntry> {
-  return recordAudit(db, actor, { action: 'delete', collectionName: 'beneficiaries', docId: beneficiaryId, summary: 'pdpl destruction requested by the data subject' }, options);
+  return recordAudit(db, actor, { action: PDPL_DESTRUCTION_ACTION, collectionName: 'beneficiaries', docId: beneficiaryId, summary: PDPL_DESTRUCTION_SUMMARY }, options);
 }
