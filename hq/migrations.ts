@@ -141,25 +141,6 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    id: 6,
-    name: 'branch_names_and_evaluation_links',
-    sql: `
-      -- Branch names in English beside the Arabic ones (both published to laptops as hq_config
-      -- branch entries, hq/branch-config.ts).
-      ALTER TABLE hq_branches ADD COLUMN name_en text NOT NULL DEFAULT '';
-      -- One-time evaluation links (printed QR codes, hq/evaluation-links.ts): a used link is kept
-      -- by the SHA-256 of its token with the day only, and nothing that names the evaluation it
-      -- gave (an anonymous evaluation must stay anonymous).
-      CREATE TABLE hq_evaluation_links_used (
-        token_hash  text PRIMARY KEY,
-        used_on     date NOT NULL
-      );
-      -- Finding the delivery that printed a link: service_deliveries.evaluationLinks[].tokenHash.
-      CREATE INDEX sync_documents_evaluation_links ON sync_documents
-        USING gin ((doc -> 'evaluationLinks') jsonb_path_ops) WHERE collection = 'service_deliveries'
-    `,
-  },
-  {
     id: 5,
     name: 'pdpl_destruction_purge_horizons',
     sql: `
@@ -195,6 +176,25 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX sync_documents_beneficiary ON sync_documents (collection, (doc->>'beneficiaryId')) WHERE doc ? 'beneficiaryId';
       CREATE INDEX sync_documents_request ON sync_documents (collection, (doc->>'requestId')) WHERE doc ? 'requestId'
+    `,
+  },
+  {
+    id: 6,
+    name: 'branch_names_and_evaluation_links',
+    sql: `
+      -- Branch names in English beside the Arabic ones (both published to laptops as hq_config
+      -- branch entries, hq/branch-config.ts).
+      ALTER TABLE hq_branches ADD COLUMN name_en text NOT NULL DEFAULT '';
+      -- One-time evaluation links (printed QR codes, hq/evaluation-links.ts): a used link is kept
+      -- by the SHA-256 of its token with the day only, and nothing that names the evaluation it
+      -- gave (an anonymous evaluation must stay anonymous).
+      CREATE TABLE hq_evaluation_links_used (
+        token_hash  text PRIMARY KEY,
+        used_on     date NOT NULL
+      );
+      -- Finding the delivery that printed a link: service_deliveries.evaluationLinks[].tokenHash.
+      CREATE INDEX sync_documents_evaluation_links ON sync_documents
+        USING gin ((doc -> 'evaluationLinks') jsonb_path_ops) WHERE collection = 'service_deliveries'
     `,
   },
 ];
