@@ -87,7 +87,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function bytesToBase64(bytes: Uint8Array): string {
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  // apply, not spread: several times faster for these small arrays (no iterator)
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
   return btoa(binary);
 }
 
@@ -112,14 +113,30 @@ function attachmentAad(collection: string, documentId: string, attachmentId: str
   return encoder.encode(JSON.stringify(['sila-rxdb-attachment', RXDB_ENCRYPTION_VERSION, collection, documentId, attachmentId])) as Uint8Array<ArrayBuffer>;
 }
 
-async function seal(key: CryptoKey, plaintext: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const ct = new Uint8Array(await globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, key, plaintext));
-  const out = new Uint8Array(HEADER_BYTES + ct.length);
-  out[0] = RXDB_ENCRYPTION_VERSION;
-  out.set(iv, 1);
-  out.set(ct, HEADER_BYTES);
-  return out;
+// Random IVs are drawn from the CSPRNG in blocks (one call per 512 values, not one per value)
+// and copied out, so a refill can never change an IV already handed out.
+const IV_POOL_VALUES = 512;
+let ivPool = new Uint8Array(0);
+let ivOffset = 0;
+function randomIv(): Uint8Array<ArrayBuffer> {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    ivPool = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES * IV_POOL_VALUES));
+    ivOffset = 0;
+  }
+  const iv = ivPool.slice(ivOffset, ivOffset + IV_BYTES);
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
+function seal(key: CryptoKey, plaintext: Uint8Array<ArrayBuffer>, aad: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const iv = randomIv();
+  return globalThis.crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad }, key, plaintext).then((ct) => {
+    const out = new Uint8Array(HEADER_BYTES + ct.byteLength);
+    out[0] = RXDB_ENCRYPTION_VERSION;
+    out.set(iv, 1);
+    out.set(new Uint8Array(ct), HEADER_BYTES);
+    return out;
+  });
 }
 
 /** Null when the bytes are not ours, were altered, belong to another context or another key. */
@@ -138,22 +155,35 @@ async function open(key: CryptoKey, sealed: Uint8Array<ArrayBuffer>, aad: Uint8A
 }
 
 /** Encrypts one field value (any JSON value) for `collection`/`documentId`/`path`. */
-export async function encryptFieldValue(key: CryptoKey, value: unknown, collection: string, documentId: string, path: string): Promise<string> {
+export function encryptFieldValue(key: CryptoKey, value: unknown, collection: string, documentId: string, path: string): Promise<string> {
   const plaintext = encoder.encode(JSON.stringify(value)) as Uint8Array<ArrayBuffer>;
-  return bytesToBase64(await seal(key, plaintext, fieldAad(collection, documentId, path)));
+  return seal(key, plaintext, fieldAad(collection, documentId, path)).then(bytesToBase64);
 }
 
-/** Opens a value written by `encryptFieldValue` for the same context; throws `StoreDecryptionError` otherwise. */
-export async function decryptFieldValue(key: CryptoKey, stored: unknown, collection: string, documentId: string, path: string): Promise<unknown> {
+/**
+ * Opens a value written by `encryptFieldValue` for the same context; rejects with a
+ * `StoreDecryptionError` otherwise. (One promise, no nested async steps: it runs for every
+ * encrypted field of every document read.)
+ */
+export function decryptFieldValue(key: CryptoKey, stored: unknown, collection: string, documentId: string, path: string): Promise<unknown> {
   const bytes = typeof stored === 'string' ? base64ToBytes(stored) : null;
-  if (!bytes || bytes[0] !== RXDB_ENCRYPTION_VERSION) throw new StoreDecryptionError(collection, documentId, path, 'unknown-format');
-  const pt = await open(key, bytes, fieldAad(collection, documentId, path));
-  if (!pt) throw new StoreDecryptionError(collection, documentId, path, 'cannot-open');
-  try {
-    return JSON.parse(decoder.decode(pt)) as unknown;
-  } catch {
-    throw new StoreDecryptionError(collection, documentId, path, 'cannot-open'); // authenticated but not ours: never guess
+  if (!bytes || bytes.length < HEADER_BYTES + TAG_BYTES || bytes[0] !== RXDB_ENCRYPTION_VERSION) {
+    return Promise.reject(new StoreDecryptionError(collection, documentId, path, 'unknown-format'));
   }
+  return globalThis.crypto.subtle
+    .decrypt({ name: 'AES-GCM', iv: bytes.subarray(1, HEADER_BYTES), additionalData: fieldAad(collection, documentId, path) }, key, bytes.subarray(HEADER_BYTES))
+    .then(
+      (pt) => {
+        try {
+          return JSON.parse(decoder.decode(pt)) as unknown;
+        } catch {
+          throw new StoreDecryptionError(collection, documentId, path, 'cannot-open'); // authenticated but not ours: never guess
+        }
+      },
+      () => {
+        throw new StoreDecryptionError(collection, documentId, path, 'cannot-open');
+      },
+    );
 }
 
 /** Encrypts attachment bytes for `collection`/`documentId`/`attachmentId` (stored as they are, no base64). */
@@ -262,6 +292,14 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         return { ...(clone(rest) as AnyDoc), _attachments };
       };
 
+      /**
+       * Stored documents this instance just encrypted → the clear documents they came from. The
+       * storage reports every write back through its change stream (and conflicts through the
+       * write result) with the very object it was given; those need no decryption. Weak: an
+       * entry lives only as long as the storage keeps that object.
+       */
+      const clearOf = new WeakMap<AnyDoc, AnyDoc>();
+
       async function toStorage(doc: AnyDoc): Promise<AnyDoc> {
         const out = copyForPaths(doc);
         const id = String(doc[primaryPath]);
@@ -290,22 +328,29 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
           out._attachments = attachments as AnyDoc['_attachments'];
         }
         await Promise.all(work);
+        clearOf.set(out, doc);
         return out;
       }
 
       async function fromStorage(doc: AnyDoc): Promise<AnyDoc> {
         const out = copyForPaths(doc);
+        const clear = clearOf.get(doc);
+        if (clear) {
+          for (const path of paths) {
+            const value = getProperty(clear, path) as unknown;
+            if (value !== undefined) setProperty(out, path, value);
+          }
+          return out;
+        }
         const id = String(doc[primaryPath]);
-        await Promise.all(
-          paths.map(async (path) => {
-            const stored = getProperty(doc, path) as unknown;
-            if (stored === undefined) return;
-            const value = isLegacyCryptoJsValue(stored)
-              ? await decryptLegacyField(stored, legacyPassword, collection, id, path)
-              : await decryptFieldValue(key, stored, collection, id, path);
-            setProperty(out, path, value);
-          }),
-        );
+        const work: Promise<void>[] = [];
+        for (const path of paths) {
+          const stored = nested ? (getProperty(doc, path) as unknown) : doc[path];
+          if (stored === undefined) continue;
+          const value = isLegacyCryptoJsValue(stored) ? decryptLegacyField(stored, legacyPassword, collection, id, path) : decryptFieldValue(key, stored, collection, id, path);
+          work.push(value.then((v) => void (nested ? setProperty(out, path, v) : (out[path] = v))));
+        }
+        await Promise.all(work);
         return out;
       }
 
