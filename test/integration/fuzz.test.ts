@@ -190,6 +190,17 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing HQ on %s', (backendName)
         abort.abort();
       }
     }
+    // The shared stream: hostile collection lists (unknown, forbidden, empty, huge, script, encoded) and tokens.
+    const lists = ['', ',', 'beneficiaries,,x', names.join(','), `${names.join(',')},audit_entries`, '<script>alert(1)</script>', '%00', 'beneficiaries%0d%0aevent:%20x', Array.from({ length: 200 }, () => 'beneficiaries').join(','), 'x'.repeat(5000)];
+    for (const list of lists) {
+      for (const t of ['none', 'forged', 'branchB'] as const) {
+        const abort = new AbortController();
+        const res = await fetch(`${url}/sync/stream?collections=${list}`, { headers: tokens[t] ? { authorization: `Bearer ${tokens[t]}` } : {}, signal: abort.signal });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status >= 500) serverErrors.push(`multiplexed stream ${list.slice(0, 40)} ${t} → ${res.status}`);
+        abort.abort();
+      }
+    }
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThanOrEqual(1000);
     expect(serverErrors).toEqual([]);
