@@ -7,13 +7,15 @@
  *   - a dropped stream (HQ restarted, network cut) reconnects and every collection catches up.
  */
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { startHq, type RunningHq } from '../../hq/server';
 import { collectionsByName, toRxJsonSchema, validateDocument } from '../../shared/schema';
-import { startCollectionReplication, type CollectionReplication } from '../../shared/sync/client';
+import { startCollectionReplication, type CollectionReplication, type SyncProblem } from '../../shared/sync/client';
+import { CHANGES_CHANNEL } from '../../hq/store';
 import { createStreamHub, type StreamHub } from '../../shared/sync/stream-hub';
 import { ADMIN, PASSWORD, USERS, api, createBackend, freePort, seedAccounts, signIn, testHqOptions, waitFor, type Backend } from './support/harness';
 
@@ -62,6 +64,8 @@ interface Client {
   requests: string[];
   /** While false, opening the stream fails as if the network were cut. */
   gate: { open: boolean };
+  /** Every problem any replication reported. */
+  problems: (SyncProblem & { collection: string })[];
   has(collection: string, id: string): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -90,6 +94,7 @@ async function startClient(hqUrl: string, username: string, deviceId: string): P
   await db.addCollections(creators);
   const hub = createStreamHub({ hqUrl, collections: COLLECTIONS, fetch: fetchFn, headers, reconnect: { initialDelayMs: 100, maxDelayMs: 400 } });
   const replications = new Map<string, CollectionReplication<unknown>>();
+  const problems: (SyncProblem & { collection: string })[] = [];
   for (const name of COLLECTIONS) {
     replications.set(
       name,
@@ -104,6 +109,7 @@ async function startClient(hqUrl: string, username: string, deviceId: string): P
       }),
     );
   }
+  for (const [name, r] of replications) r.error$.subscribe((p) => problems.push({ ...p, collection: name }));
   hub.start();
   await Promise.all([...replications.values()].map((r) => r.replicationState.awaitInitialReplication()));
   return {
@@ -112,6 +118,7 @@ async function startClient(hqUrl: string, username: string, deviceId: string): P
     replications,
     requests,
     gate,
+    problems,
     has: async (collection, id) => (await db.collections[collection]!.findOne(id).exec()) !== null,
     async close() {
       hub.stop();
@@ -188,6 +195,29 @@ describe.each(['pglite', 'postgres'] as const)('multiplexed change stream on %s'
     for (const [c, id] of [['beneficiaries', 'hub-ben-1'], ['support_requests', 'hub-req-1'], ['contact_logs', 'hub-log-1']] as const) {
       expect(await jeddah.has(c, id)).toBe(false);
     }
+  });
+
+  // A record HQ holds that this app version's schema refuses (written by another version, or
+  // straight into the database): reported with the record and the field, never stored quietly.
+  test.runIf(backendName === 'postgres')('a streamed record that fails validation is reported with its id and field, and not stored', async () => {
+    const { url } = await start();
+    const laptop = await startClient(url, USERS.delegateA.username, 'dev-hub-invalid');
+    clients.push(laptop);
+    await waitFor(async () => laptop.hub.status.connected, 10_000, 'the stream');
+    const bad = { ...docsOf.beneficiaries('hub-bad-1', 'branch-riyadh'), nationalId: '1012345673', _deleted: false }; // wrong check digit
+    const db = new pg.Client({ connectionString: backend.hqOptions.databaseUrl });
+    await db.connect();
+    try {
+      await db.query("INSERT INTO sync_documents (collection, id, doc, deleted, branch_id) VALUES ('beneficiaries', $1, $2, false, 'branch-riyadh')", ['hub-bad-1', JSON.stringify(bad)]);
+      await db.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify({ collection: 'beneficiaries' })]);
+    } finally {
+      await db.end();
+    }
+    const problem = await waitFor(async () => laptop.problems.find((p) => p.code === 'INVALID_PULLED_DOCUMENT'), 15_000, 'the rejected record to be reported');
+    expect(problem).toMatchObject({ collection: 'beneficiaries', source: 'stream', details: { documentId: 'hub-bad-1' } });
+    expect((problem.details as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain('nationalId');
+    expect(problem.messageAr).toMatch(/حدّث التطبيق/);
+    expect(await laptop.has('beneficiaries', 'hub-bad-1')).toBe(false);
   });
 
   test('every listed collection is authorised like its own stream; a refusal refuses the whole request', async () => {
