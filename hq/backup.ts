@@ -18,7 +18,7 @@ import type { Database } from './db';
 import { migrations } from './migrations';
 
 /** Tables in dependency order (parents first). Throttling state is not backed up. */
-export const BACKUP_TABLES = ['hq_branches', 'hq_users', 'hq_devices', 'hq_refresh_tokens', 'hq_signing_keys', 'hq_lookup_keys', 'hq_attachments', 'hq_attachment_branches', 'hq_evaluation_links_used', 'sync_documents'] as const;
+export const BACKUP_TABLES = ['hq_branches', 'hq_users', 'hq_devices', 'hq_refresh_tokens', 'hq_signing_keys', 'hq_lookup_keys', 'hq_attachments', 'hq_attachment_branches', 'hq_evaluation_links_used', 'hq_destructions', 'hq_destroyed_ids', 'hq_purge_horizons', 'sync_documents'] as const;
 type Table = (typeof BACKUP_TABLES)[number];
 
 const PAGE = 2000;
