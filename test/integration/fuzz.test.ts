@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startHq, type RunningHq } from '../../hq/server';
 import { collections } from '../../shared/schema';
+import { PDPL_DESTRUCTION_ACTION, PDPL_DESTRUCTION_SUMMARY } from '../../shared/privacy';
 import { ADMIN, api, createBackend, deviceToken, pullAll, seedAccounts, signIn, testHqOptions, type Backend } from './support/harness';
 
 const T = '2026-11-21T08:00:00.000Z';
@@ -128,7 +129,7 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing HQ on %s', (backendName)
     const request: fc.Arbitrary<FuzzRequest> = fc.oneof(
       { weight: 6, arbitrary: fc.record({ method: fc.constant('POST' as const), path: fc.constantFrom(...names).map((n) => `/sync/${n}/push`), body: jsonBody, contentType: fc.constantFrom('application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'), token: fc.constantFrom('none', 'forged', 'garbage', 'branchB', 'branchB', 'admin', 'deviceless') }) },
       { weight: 3, arbitrary: fc.record({ method: fc.constantFrom('GET' as const, 'POST' as const), path: fc.tuple(fc.constantFrom(...names), query).map(([n, q]) => `/sync/${n}/pull${q}`), body: jsonBody, contentType: fc.constant('application/json'), token: fc.constantFrom('none', 'forged', 'garbage', 'branchB', 'admin', 'deviceless') }) },
-      { weight: 2, arbitrary: fc.record({ method: fc.constantFrom('POST' as const, 'GET' as const), path: fc.constantFrom('/admin/users', '/admin/branches', '/admin/devices', '/admin/devices/dev-fuzz-admin/revoke', '/admin/devices/%00/revoke', '/admin/users/u_x/deactivate', '/auth/me'), body: jsonBody, contentType: fc.constant('application/json'), token: fc.constantFrom('none', 'forged', 'garbage', 'branchB') }) },
+      { weight: 2, arbitrary: fc.record({ method: fc.constantFrom('POST' as const, 'GET' as const), path: fc.constantFrom('/admin/users', '/admin/branches', '/admin/devices', '/admin/devices/dev-fuzz-admin/revoke', '/admin/devices/%00/revoke', '/admin/users/u_x/deactivate', '/admin/destructions', '/auth/me'), body: jsonBody, contentType: fc.constant('application/json'), token: fc.constantFrom('none', 'forged', 'garbage', 'branchB') }) },
       { weight: 1, arbitrary: fc.record({ method: fc.constant('POST' as const), path: fc.constantFrom('/auth/sign-in', '/auth/refresh', '/auth/sign-out'), body: jsonBody, contentType: fc.constantFrom('application/json', 'text/plain'), token: fc.constant('none' as const) }) },
       {
         weight: 1,
@@ -142,7 +143,23 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing HQ on %s', (backendName)
       },
       { weight: 1, arbitrary: fc.record({ method: fc.constantFrom('GET' as const, 'PUT' as const, 'DELETE' as const, 'OPTIONS' as const), path: fc.constantFrom('/health', '/ready', '/', '/sync', '/sync/beneficiaries', '/../../etc/passwd', '/sync/beneficiaries/push', '/%', '/admin'), token: fc.constantFrom('none', 'garbage') }) },
     );
-    const requests = fc.sample(request, { numRuns: 1200, seed: 20261121 });
+    // Destruction requests (PDPL) for another branch's beneficiary, for one HQ does not have yet,
+    // and ordinary audit entries; and declarations with forged signatures.
+    const destructionRequest = fc.record({ n: fc.nat(40), docId: fc.constantFrom('ben-riyadh-1', 'ben-riyadh-1', 'ben-fuzz-pending', ''), token: fc.constantFrom('branchB', 'admin', 'forged') }).map(({ n, docId, token }) => ({
+      method: 'POST' as const,
+      path: '/sync/audit_entries/push',
+      contentType: 'application/json',
+      token,
+      body: JSON.stringify([{ newDocumentState: { id: `fuzz-audit-${n}`, branchId: 'branch-jeddah', deviceId: 'dev-fuzz', seq: n + 1, userId: 'user-fuzz', at: T, action: PDPL_DESTRUCTION_ACTION, collectionName: 'beneficiaries', docId, summary: PDPL_DESTRUCTION_SUMMARY, prevHash: '0'.repeat(64), hash: hash(String(n)), _deleted: false } }]),
+    }));
+    const forgedDeclaration = fc.record({ qr: fc.oneof(fc.constantFrom(...hostileStrings), fc.string({ maxLength: 200 }).map((s) => `SILA1.${s}`)), n: fc.nat(20), token: fc.constantFrom('branchB', 'admin') }).map(({ qr, n, token }) => ({
+      method: 'POST' as const,
+      path: '/sync/declarations/push',
+      contentType: 'application/json',
+      token,
+      body: JSON.stringify([{ newDocumentState: { id: `dec-fuzz-${n}`, branchId: 'branch-jeddah', createdAt: T, updatedAt: T, updatedBy: 'u', requestId: 'req-f', beneficiaryId: 'ben-f', reference: 'DEC-1', declaredAt: T, snapshotJson: '{"x":1}', snapshotSha256: hash('{"x":1}'), dataSha256: hash('d'), qrPayload: qr, deviceKeyId: 'k', signature: { kind: 'wet' }, witnessedBy: 'u', _deleted: false } }]),
+    }));
+    const requests = [...fc.sample(request, { numRuns: 1200, seed: 20261121 }), ...fc.sample(destructionRequest, { numRuns: 60, seed: 5 }), ...fc.sample(forgedDeclaration, { numRuns: 60, seed: 6 })];
 
     const statuses = new Map<number, number>();
     const accepted: { collection: string; rows: { newDocumentState: Record<string, unknown> }[]; conflicts: Record<string, unknown>[] }[] = [];
@@ -220,6 +237,11 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing HQ on %s', (backendName)
     for (const k of Object.keys(after)) expect(after[k], k).toEqual(expected[k]);
     // The Riyadh record was never changed by the Jeddah user.
     expect(after['beneficiaries/ben-riyadh-1']).toEqual(riyadh);
+    // Destruction requests from the other branch destroyed nothing; no forged declaration is stored.
+    const destructions = (await api(url, 'GET', '/admin/destructions', undefined, tokens.admin)).body as unknown as { beneficiaryId: string; recordCount: number }[];
+    expect(destructions.map((d) => d.beneficiaryId).filter((id) => id !== 'ben-fuzz-pending')).toEqual([]);
+    expect(destructions.every((d) => d.recordCount === 0)).toBe(true);
+    expect(Object.keys(after).filter((k) => k.startsWith('declarations/'))).toEqual([]);
     const usersAfter = ((await api(url, 'GET', '/admin/users', undefined, tokens.admin)).body as unknown as unknown[]).length;
     expect(usersAfter).toBe(usersBefore + createdUsers);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
