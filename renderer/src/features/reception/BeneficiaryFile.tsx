@@ -36,6 +36,7 @@ import { displayPhone, newRecordId } from '../../data/beneficiaries';
 import { hrefOf } from '../../navigation';
 import { useRecord, useRecords } from '../requests/useRecords';
 import { newRequestHref } from '../requests/routes';
+import { BeneficiaryEdit, useStaleDeclarations } from './BeneficiaryEdit';
 import { can } from '../../../../shared/access';
 import { SubjectRightsPanel } from '../privacy/SubjectRightsPanel';
 
@@ -256,6 +257,7 @@ function RequestsOfBeneficiary({ beneficiary }: { beneficiary: Beneficiary }) {
   const ar = i18n.language === 'ar';
   const profile = useActiveProfile();
   const requests = useRecords<SupportRequest>('support_requests', { beneficiaryId: beneficiary.id });
+  const staleDeclarations = useStaleDeclarations(beneficiary, requests);
   const date = new Intl.DateTimeFormat(ar ? 'ar-SA-u-ca-gregory-nu-latn' : 'en-GB', { dateStyle: 'medium' });
   return (
     <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="beneficiary-requests-title">
@@ -294,7 +296,14 @@ function RequestsOfBeneficiary({ beneficiary }: { beneficiary: Beneficiary }) {
                       <Anchor href={hrefOf('requests', r.id)}>{service ? (ar ? service.nameAr : service.nameEn) : r.serviceId}</Anchor>
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light">{ar ? procedureStateLabels[r.state].ar : procedureStateLabels[r.state].en}</Badge>
+                      <Group gap={6}>
+                        <Badge variant="light">{ar ? procedureStateLabels[r.state].ar : procedureStateLabels[r.state].en}</Badge>
+                        {staleDeclarations.has(r.id) && (
+                          <Anchor href={hrefOf('requests', r.id, 'declaration')} size="sm" c="orange.9" data-testid="request-declaration-stale">
+                            {t('reception.file.declarationStale')}
+                          </Anchor>
+                        )}
+                      </Group>
                     </Table.Td>
                     <Table.Td>{date.format(new Date(r.createdAt))}</Table.Td>
                   </Table.Tr>
@@ -314,6 +323,7 @@ export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }
   const locale = ar ? 'ar' : 'en';
   const actor = useActor();
   const b = useRecord<Beneficiary>('beneficiaries', beneficiaryId);
+  const [editing, setEditing] = useState(false);
   if (b === undefined) {
     return (
       <Center py="xl">
@@ -347,14 +357,25 @@ export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }
           )}
         </Group>
       </div>
+      {editing ? (
+        // The whole width while editing: the form is the registration form, with its two-column rows.
+        <BeneficiaryEdit beneficiary={b} onClose={() => setEditing(false)} />
+      ) : (
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack gap="lg">
             <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="beneficiary-details-title">
               <Stack gap="sm">
-                <Title order={3} id="beneficiary-details-title">
-                  {t('reception.file.details')}
-                </Title>
+                <Group justify="space-between">
+                  <Title order={3} id="beneficiary-details-title">
+                    {t('reception.file.details')}
+                  </Title>
+                  {can(actor, 'update', 'beneficiaries', { branchId: b.branchId }).allowed && (
+                    <Button variant="light" size="xs" onClick={() => setEditing(true)} data-testid="edit-beneficiary">
+                      {t('reception.edit.action')}
+                    </Button>
+                  )}
+                </Group>
                 <SimpleGrid cols={2}>
                   <Detail label={t('reception.fields.nationalId')} value={b.nationalId} ltr />
                   <Detail label={t('reception.fields.phone')} value={b.phone ? displayPhone(b.phone) : undefined} ltr />
@@ -394,6 +415,7 @@ export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }
           </Stack>
         </Grid.Col>
       </Grid>
+      )}
     </Stack>
   );
 }

@@ -1,4 +1,8 @@
-/** Registering a new beneficiary with household members, checked live for possible duplicates. */
+/**
+ * Registering a new beneficiary with household members, checked live for possible duplicates —
+ * and, with `editing`, correcting a registered beneficiary's data with the same fields, rules and
+ * Arabic messages (the file's «تعديل البيانات»).
+ */
 import { useMemo, useRef, useState, type FormEvent } from 'react';
 import {
   ActionIcon,
@@ -42,8 +46,10 @@ import { newRecordId } from '../../data/beneficiaries';
 import { hrefOf } from '../../navigation';
 import { DateField } from './DateField';
 import {
+  changedBeneficiaryFields,
   composeFullName,
   emptyBeneficiaryForm,
+  formFromBeneficiary,
   emptyHouseholdRow,
   prepareBeneficiary,
   problemsAfterRemovingRow,
@@ -87,16 +93,27 @@ export const nationalityCodes = [
   'MM',
 ];
 
-export function RegistrationForm({ existing }: { existing: readonly Beneficiary[] }) {
+export interface RegistrationFormProps {
+  /** Registered beneficiaries, for the live duplicate check. */
+  existing: readonly Beneficiary[];
+  /** Edit this registered beneficiary instead of registering a new one. */
+  editing?: Beneficiary;
+  /** Edit mode: called after saving (with the stored record) or on cancel (null). */
+  onDone?(saved: Beneficiary | null): void;
+}
+
+export function RegistrationForm({ existing, editing, onDone }: RegistrationFormProps) {
   const { t, i18n } = useTranslation();
   const ar = i18n.language === 'ar';
   const { db } = useServices();
   const actor = useActor();
-  const [form, setForm] = useState<BeneficiaryForm>(emptyBeneficiaryForm);
+  const [initial] = useState<BeneficiaryForm>(() => (editing ? formFromBeneficiary(editing, (i) => `e${i}`) : emptyBeneficiaryForm));
+  const [form, setForm] = useState<BeneficiaryForm>(initial);
   const [problems, setProblems] = useState<FormProblems>({});
   const [saving, setSaving] = useState(false);
   const [differentPerson, setDifferentPerson] = useState(false);
-  const rowKey = useRef(0);
+  const rowKey = useRef(initial.household.length);
+  const others = useMemo(() => (editing ? existing.filter((b) => b.id !== editing.id) : existing), [existing, editing]);
 
   const message = (field: string): string | undefined => {
     const p = problems[field];
@@ -167,9 +184,9 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
         fullName,
         ...(birth?.ok ? { birthDate: birth.value } : {}),
       },
-      existing,
+      others,
     );
-  }, [form, existing]);
+  }, [form, others]);
   const sameId = duplicates.some((d) => d.reason === 'same_national_id');
   const blocked = sameId || (duplicates.length > 0 && !differentPerson);
 
@@ -181,14 +198,20 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
       updatedBy: actor.userId,
       now: new Date(),
       newId: newRecordId,
+      ...(editing ? { editing } : {}),
     });
     if (!result.ok) {
       setProblems(result.problems);
       return;
     }
+    if (editing && changedBeneficiaryFields(editing, result.beneficiary).length === 0) {
+      notifications.show({ closeButtonProps: { 'aria-label': t('reception.close') }, color: 'gray', title: t('reception.edit.unchangedTitle'), message: t('reception.edit.unchangedBody') });
+      onDone?.(null);
+      return;
+    }
     setSaving(true);
     try {
-      const saved = await save(db, actor, 'beneficiaries', result.beneficiary);
+      const saved = await save<Beneficiary>(db, actor, 'beneficiaries', result.beneficiary, editing ? { action: 'update' } : {});
       if (!saved.ok) {
         const fromIssues: FormProblems = {};
         for (const issue of saved.issues)
@@ -203,6 +226,17 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
           message: ar ? saved.messageAr : saved.messageEn,
           autoClose: false,
         });
+        return;
+      }
+      if (editing) {
+        setProblems({});
+        notifications.show({
+          closeButtonProps: { 'aria-label': t('reception.close') },
+          color: 'teal',
+          title: t('reception.edit.savedTitle'),
+          message: t('reception.edit.savedBody'),
+        });
+        onDone?.(saved.doc);
         return;
       }
       if (result.idDocument) {
@@ -237,6 +271,21 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
     }
   }
 
+  /** Leaving the edit: typed changes are only dropped after the person confirms. */
+  const cancelEdit = () => {
+    if (JSON.stringify(form) === JSON.stringify(initial)) {
+      onDone?.(null);
+      return;
+    }
+    modals.openConfirmModal({
+      title: t('reception.edit.discardTitle'),
+      children: <Text size="sm">{t('reception.edit.discardBody')}</Text>,
+      labels: { confirm: t('reception.edit.discardConfirm'), cancel: t('reception.edit.keepEditing') },
+      confirmProps: { color: 'red', 'data-testid': 'confirm-discard-edit' } as Record<string, string>,
+      onConfirm: () => onDone?.(null),
+    });
+  };
+
   const hasProblems = Object.keys(problems).length > 0;
   const relationData = householdRelations.map((r) => ({
     value: r,
@@ -258,14 +307,19 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
 
   return (
     <Paper withBorder radius="md" p="lg" component="section" aria-labelledby="registration-title">
-      <form onSubmit={(e) => void submit(e)} noValidate data-testid="registration-form">
+      <form onSubmit={(e) => void submit(e)} noValidate data-testid={editing ? 'beneficiary-edit-form' : 'registration-form'}>
         <Stack gap="md">
           <Title order={3} id="registration-title">
-            {t('reception.formTitle')}
+            {editing ? t('reception.edit.title') : t('reception.formTitle')}
           </Title>
+          {editing && (
+            <Text size="sm" c="gray.7">
+              {t('reception.edit.hint')}
+            </Text>
+          )}
           {hasProblems && (
             <Alert color="red" variant="light" role="alert" data-testid="form-problems">
-              {t('reception.errors.fixErrors')}
+              {editing ? t('reception.edit.fixErrors') : t('reception.errors.fixErrors')}
             </Alert>
           )}
           <Text fw={600} size="sm">
@@ -327,17 +381,19 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
             maxLength={20}
             classNames={{ input: 'sila-ltr-value' }}
           />
-          <DateField
-            name="idExpiry"
-            label={t('reception.fields.idExpiry')}
-            value={form.idExpiry}
-            calendar={form.idExpiryCalendar}
-            onChange={(v, c) => {
-              setForm((prev) => ({ ...prev, idExpiry: v, idExpiryCalendar: c }));
-              setProblems((prev) => withoutProblem(prev, 'idExpiry'));
-            }}
-            error={message('idExpiry')}
-          />
+          {!editing && (
+            <DateField
+              name="idExpiry"
+              label={t('reception.fields.idExpiry')}
+              value={form.idExpiry}
+              calendar={form.idExpiryCalendar}
+              onChange={(v, c) => {
+                setForm((prev) => ({ ...prev, idExpiry: v, idExpiryCalendar: c }));
+                setProblems((prev) => withoutProblem(prev, 'idExpiry'));
+              }}
+              error={message('idExpiry')}
+            />
+          )}
           {duplicates.length > 0 && (
             <Alert
               color={sameId ? 'red' : 'orange'}
@@ -590,8 +646,13 @@ export function RegistrationForm({ existing }: { existing: readonly Beneficiary[
             </Paper>
           ))}
           <Group justify="flex-end">
-            <Button type="submit" loading={saving} disabled={blocked} data-testid="register-submit">
-              {t('reception.submit')}
+            {editing && (
+              <Button variant="default" onClick={cancelEdit} disabled={saving} data-testid="edit-cancel">
+                {t('reception.cancel')}
+              </Button>
+            )}
+            <Button type="submit" loading={saving} disabled={blocked} data-testid={editing ? 'edit-submit' : 'register-submit'}>
+              {editing ? t('reception.edit.submit') : t('reception.submit')}
             </Button>
           </Group>
         </Stack>

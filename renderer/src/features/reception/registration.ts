@@ -18,6 +18,7 @@ import { normalizeSaudiMobile } from '../../../../shared/identity/phone';
 import { parseDateInput } from '../../../../shared/dates/parse';
 import type { CalendarDate, CalendarKind } from '../../../../shared/dates/calendar';
 import { IQAMA_DOCUMENT_TYPE, NATIONAL_ID_DOCUMENT_TYPE } from '../../../../shared/casefile';
+import { jsonDeepEqual } from '../../../../shared/sync/protocol';
 
 export type Gender = (typeof genders)[number];
 export type MaritalStatus = (typeof maritalStatuses)[number];
@@ -99,6 +100,12 @@ export interface RegistrationContext {
   updatedBy: string;
   now: Date;
   newId(): string;
+  /**
+   * Editing a registered beneficiary: the stored record. Its id, branch, creation time and what the
+   * form does not show (PDPL consent, lookup hashes until they are recomputed) are kept; every
+   * field the form shows is taken from the form (an emptied field is removed).
+   */
+  editing?: Beneficiary;
 }
 
 export type RegistrationResult =
@@ -199,12 +206,17 @@ export function prepareBeneficiary(form: BeneficiaryForm, ctx: RegistrationConte
   if (collapse(form.postalCode)) address.postalCode = normalizeDigits(collapse(form.postalCode));
   if (form.addressDetails.trim()) address.details = form.addressDetails.trim();
 
+  const base = ctx.editing;
   const candidate: Record<string, unknown> = {
-    id: ctx.newId(),
-    branchId: ctx.branchId,
-    createdAt: at,
+    id: base?.id ?? ctx.newId(),
+    branchId: base?.branchId ?? ctx.branchId,
+    createdAt: base?.createdAt ?? at,
     updatedAt: at,
     updatedBy: ctx.updatedBy,
+    ...(base?.consent ? { consent: base.consent } : {}),
+    // The keyed hashes are redone by the write path (records.ts); kept meanwhile only for unchanged values.
+    ...(base && base.nationalId === (id.ok ? id.value.id : '') ? { idHash: base.idHash } : {}),
+    ...(base && mobile?.ok && base.phone === mobile.value.e164 ? { phoneHash: base.phoneHash } : {}),
     fullName: composeFullName(form),
     nameParts,
     nationalId: id.ok ? id.value.id : normalizeDigits(form.nationalId).trim(),
@@ -230,7 +242,8 @@ export function prepareBeneficiary(form: BeneficiaryForm, ctx: RegistrationConte
 
   let idDocument: BeneficiaryDocument | null = null;
   const docType = identityDocumentType(checked.value.nationalId);
-  if (expiry.ok && expiry.value && docType) {
+  // The ID card's expiry is typed at registration only; afterwards it is the documents step's.
+  if (!base && expiry.ok && expiry.value && docType) {
     const doc = validateDocument(documents, {
       id: ctx.newId(),
       branchId: ctx.branchId,
@@ -250,6 +263,57 @@ export function prepareBeneficiary(form: BeneficiaryForm, ctx: RegistrationConte
     idDocument = doc.value;
   }
   return { ok: true, beneficiary: checked.value, idDocument };
+}
+
+/** A stored date as typed in its own calendar, e.g. "06/09/1446". */
+export function dateText(date: CalendarDate | undefined): string {
+  if (!date) return '';
+  return `${String(date.d).padStart(2, '0')}/${String(date.m).padStart(2, '0')}/${date.y}`;
+}
+
+/** The form filled from a registered beneficiary (for editing); nothing is lost or reformatted beyond display. */
+export function formFromBeneficiary(b: Beneficiary, rowKey: (i: number) => string): BeneficiaryForm {
+  const parts = b.nameParts ?? { first: b.fullName };
+  const mobile = b.phone ? normalizeSaudiMobile(b.phone) : undefined;
+  return {
+    first: parts.first ?? '',
+    father: parts.father ?? '',
+    grandfather: parts.grandfather ?? '',
+    family: parts.family ?? '',
+    nationalId: b.nationalId,
+    idExpiry: '',
+    idExpiryCalendar: 'hijri',
+    birthDate: dateText(b.birthDate),
+    birthCalendar: b.birthDate?.calendar ?? 'hijri',
+    gender: b.gender ?? '',
+    nationality: b.nationality ?? '',
+    maritalStatus: b.maritalStatus ?? '',
+    phone: mobile?.ok ? mobile.value.local : (b.phone ?? ''),
+    city: b.city ?? '',
+    district: b.address?.district ?? '',
+    street: b.address?.street ?? '',
+    buildingNumber: b.address?.buildingNumber ?? '',
+    postalCode: b.address?.postalCode ?? '',
+    addressDetails: b.address?.details ?? '',
+    household: (b.household ?? []).map((m, i) => ({
+      key: rowKey(i),
+      fullName: m.fullName,
+      relation: m.relation,
+      gender: m.gender ?? '',
+      birthDate: dateText(m.birthDate),
+      birthCalendar: m.birthDate?.calendar ?? 'hijri',
+      nationalId: m.nationalId ?? '',
+      hasDisability: m.hasDisability === true,
+    })),
+  };
+}
+
+/** The record fields an edit changed (top level, bookkeeping and lookup hashes aside). */
+export function changedBeneficiaryFields(before: Beneficiary, after: Beneficiary): string[] {
+  const skip = new Set(['updatedAt', 'updatedBy', 'idHash', 'phoneHash']);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const value = (doc: Beneficiary, k: string) => (doc as Record<string, unknown>)[k] ?? null;
+  return [...keys].filter((k) => !skip.has(k) && !jsonDeepEqual(value(before, k), value(after, k))).sort();
 }
 
 /** Changing a field removes its message (and only its message); typed values always stay. */
