@@ -235,7 +235,7 @@ describe('declaration, submission, receipt and the committee decision', () => {
     expect(await branch.getByTestId('declaration-standing').textContent()).toBe('مطابق للبيانات');
     const renewedPdf = await download(branch, 'declaration-pdf-save', downloads);
     expect(pdfText(renewedPdf)).toContain('0559876543');
-    // Coming back later, the signed PDF is opened again from this laptop's sealed copy.
+    // Coming back later, the signed PDF is opened again from the declaration record's file.
     await branch.evaluate(() => (window.location.hash = '#/requests/rDecl/submission'));
     await branch.getByTestId('submission-step').waitFor();
     await branch.evaluate(() => (window.location.hash = '#/requests/rDecl/declaration'));
@@ -287,6 +287,13 @@ describe('declaration, submission, receipt and the committee decision', () => {
     await verification.waitFor({ timeout: 60_000 });
     await expect.poll(() => verification.getAttribute('data-status'), { timeout: 30_000 }).toBe('authentic_current');
     expect(await committee.getByTestId('committee-documents').textContent()).toContain('تم التحقق');
+    // The signed PDF travelled with its record: the committee saves the very declaration signed
+    // at the branch (the renewed one, with the corrected mobile number).
+    await committee.getByTestId('committee-declaration-pdf-save').waitFor({ timeout: 60_000 });
+    const committeeCopy = await download(committee, 'committee-declaration-pdf-save', downloads);
+    const committeeText = pdfText(committeeCopy);
+    expect(committeeText).toContain(fullName);
+    expect(committeeText).toContain('0559876543');
 
     // Acceptance before the study period ends is refused with the workflow's reason.
     const form = committee.getByTestId('decision-form');
@@ -304,7 +311,9 @@ describe('declaration, submission, receipt and the committee decision', () => {
     await setLocale(committee, 'en');
     await shot(committee, 'committee-file-en');
     await committee.evaluate(() => (window.location.hash = '#/committee'));
-    await committee.locator('[data-testid="committee-row"][data-request-id="rDecl"]').waitFor();
+    // (The request may already have left the queue: the branch applies "more information" and its
+    // new state reaches this laptop through the live stream within moments.)
+    await committee.getByTestId('committee-queue').waitFor();
     await shot(committee, 'committee-queue-en');
 
     // ---- back at the branch: the synced decision is applied to the request ----

@@ -36,6 +36,12 @@ export interface SaveRecordOptions {
   /** This laptop's id for the audit chain (default renderer/src/state/device.ts). */
   deviceId?: string;
   now?: () => Date;
+  /**
+   * Files stored with a NEW record, in the same write (RxDB inline attachments, encrypted at
+   * rest like the rest; they replicate with the record — shared/sync/record-files.ts). For
+   * append-only records (declarations) this is the only way to give them files.
+   */
+  files?: readonly { id: string; type: string; bytes: Uint8Array }[];
 }
 
 export type RecordFailureReason = 'unknown_collection' | 'forbidden' | 'invalid' | 'not_found' | 'storage';
@@ -155,7 +161,18 @@ export async function saveRecord<T = Record<string, unknown>>(
   const value = checked.value as Record<string, unknown>;
 
   try {
-    await collection.incrementalUpsert(value);
+    if (options.files && options.files.length > 0) {
+      if (existing) {
+        return fail('invalid', INVALID_AR, INVALID_EN, [{ path: '_attachments', message: 'files are stored with a new record only' }]);
+      }
+      await collection.insert({
+        ...value,
+        // RxDB's inline attachments (array form): digest and length are computed on insert.
+        _attachments: options.files.map((f) => ({ id: f.id, type: f.type, data: new Blob([new Uint8Array(f.bytes)], { type: f.type }) })),
+      } as never);
+    } else {
+      await collection.incrementalUpsert(value);
+    }
   } catch (err) {
     console.error(`saveRecord: writing ${collectionName}/${id} failed`, err);
     return fail('storage', STORAGE_AR, STORAGE_EN);

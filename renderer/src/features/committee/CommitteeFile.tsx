@@ -14,6 +14,7 @@ import { useActiveProfile } from '../../state/profile';
 import { currentDeclaration } from '../declaration/declarationInput';
 import { DeclaredDataReview, useFieldLabel } from '../declaration/DeclaredDataReview';
 import { useDualDate } from './CommitteeScreen';
+import { CommitteeDeclarationPdf } from './CommitteeDeclarationPdf';
 import { CommitteeScan } from './CommitteeScan';
 import { DecisionForm } from './DecisionForm';
 import { decisionOfCurrentRound } from './queue';
@@ -126,6 +127,7 @@ export function CommitteeFile({ requestId }: { requestId: string }) {
             ) : (
               <Loader size="sm" aria-label={t('committee.loading')} />
             )}
+            <CommitteeDeclarationPdf declaration={declaration} />
             {staleness?.stale && staleness.changedFields.length > 0 ? (
               <Alert color="orange" data-testid="committee-declaration-stale">
                 <Text size="sm">{lang === 'ar' ? staleness.messageAr : staleness.messageEn}</Text>

@@ -30,7 +30,7 @@ import { buildDeclaration, PdfBuildError } from '../../pdf/client';
 import { deviceSigningKey } from '../../pdf/deviceSigningKey';
 import { useServices } from '../../services';
 import type { StepPanelProps } from '../requests/contract';
-import { readDeclarationFile, storeDeclarationFile } from './attachments';
+import { newDeclarationFile, readDeclarationFile } from './attachments';
 import { declarationInput, dualDay, referenceOf, SIGNED_DECLARATION_DOCUMENT_TYPE } from './declarationInput';
 import { DeclaredDataReview, useFieldLabel } from './DeclaredDataReview';
 import { PdfActions } from './PdfActions';
@@ -141,8 +141,11 @@ export function DeclarationStep({ file, actor }: StepPanelProps) {
         }
         step = result.request;
       }
-      const imageAttachmentId = signaturePng ? await storeDeclarationFile(dataKey, signaturePng, 'signature') : undefined;
-      const pdfAttachmentId = await storeDeclarationFile(dataKey, pdf.pdf, 'pdf');
+      // The files are stored with the record, in the same write, and replicate with it.
+      const signatureFile = signaturePng ? newDeclarationFile('signature', signaturePng) : undefined;
+      const pdfFile = newDeclarationFile('pdf', pdf.pdf);
+      const imageAttachmentId = signatureFile?.id;
+      const pdfAttachmentId = pdfFile.id;
       const imageSha256 = variant === 'signed' ? (JSON.parse(pdf.snapshotJson) as { signature: { imageSha256?: string } }).signature.imageSha256 : undefined;
       const record: Declaration = {
         id: declarationId,
@@ -166,10 +169,17 @@ export function DeclarationStep({ file, actor }: StepPanelProps) {
         witnessedBy: actor.userId,
         pdfAttachmentId,
       };
-      await insertRecord(db, declarationsDef, record, actor, {
-        action: variant === 'signed' ? 'sign' : 'create',
-        summary: variant === 'signed' ? 'declaration signed on screen' : 'blank declaration form made for a wet signature',
-      });
+      await insertRecord(
+        db,
+        declarationsDef,
+        record,
+        actor,
+        {
+          action: variant === 'signed' ? 'sign' : 'create',
+          summary: variant === 'signed' ? 'declaration signed on screen' : 'blank declaration form made for a wet signature',
+        },
+        signatureFile ? [pdfFile, signatureFile] : [pdfFile],
+      );
       if (step) await saveProcedureStep(db, step, actor, 'sign_declaration: declarationId, declarationHash, state');
       setBuilt({ declarationId, reference, pdf: pdf.pdf, variant });
       setConfirmed(false);
@@ -210,7 +220,7 @@ export function DeclarationStep({ file, actor }: StepPanelProps) {
     setError(null);
     setBusy(true);
     try {
-      const pdf = await readDeclarationFile(dataKey, declaration.pdfAttachmentId);
+      const pdf = await readDeclarationFile(db, dataKey, declaration.id, declaration.pdfAttachmentId);
       if (!pdf) {
         setError(t('declaration.errors.pdfElsewhere'));
         return;

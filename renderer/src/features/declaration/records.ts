@@ -33,8 +33,9 @@ export async function insertRecord<T extends { id: string }>(
   doc: T,
   actor: Actor,
   audit: { action: AuditAction; summary: string },
+  files?: readonly { id: string; type: string; bytes: Uint8Array }[],
 ): Promise<T> {
-  const result = await saveRecord<T>(db, actor, def.name, doc, { action: audit.action, summary: audit.summary });
+  const result = await saveRecord<T>(db, actor, def.name, doc, { action: audit.action, summary: audit.summary, ...(files ? { files } : {}) });
   if (!result.ok) throw new RecordInvalidError(result.issues, result.messageAr, result.messageEn);
   return result.doc;
 }
