@@ -6,6 +6,8 @@
  *   sync.status$.subscribe(s => …)   // online, pending, lastSyncAt, errors, conflicts, progress
  *   await sync.stop();
  *
+ * Every pulled collection is live through ONE change stream (shared/sync/stream-hub.ts).
+ *
  * Collections: every collection of `db` that is in the shared registry. Direction from the
  * access table (shared/access): pull when the role may read it, push when it may write it
  * (audit entries are push-only for branch roles; configuration is pull-only).
@@ -22,6 +24,7 @@ import type { RxCollection, RxConflictHandler, RxDatabase } from 'rxdb';
 import { ACCESS_TABLE, can } from '../access';
 import { collectionsByName, type Role, type SyncConflict } from '../schema';
 import { startCollectionReplication, type CollectionReplication, type SyncProblem } from './client';
+import { createStreamHub } from './stream-hub';
 import { conflictRecordId, createMergeConflictHandler, type ConflictSink, type DetectedConflict } from './merge';
 
 export interface SyncUser {
@@ -220,6 +223,7 @@ export function startSync(opts: StartSyncOptions): SyncManager {
     wiped = true;
     recompute();
     const info = { deviceId: user.deviceId, messageAr: problem.messageAr };
+    hub.stop();
     void (async () => {
       await Promise.all([...replications.values()].map((r) => r.cancel().catch(() => {})));
       activeSink = null;
@@ -275,6 +279,16 @@ export function startSync(opts: StartSyncOptions): SyncManager {
     return token ? { authorization: `Bearer ${token}` } : {};
   };
 
+  // Every pulled collection is live through one connection (shared/sync/stream-hub.ts).
+  const hub = createStreamHub({
+    hqUrl: opts.hqUrl,
+    collections: plan.filter((p) => p.pull).map((p) => p.name),
+    fetch: opts.fetch,
+    headers,
+    reconnect: opts.reconnect,
+  });
+  subs.push(hub.error$.subscribe((problem) => onProblem('', problem)));
+
   for (const p of plan) {
     const ids = new Set<string>();
     pending.set(p.name, ids);
@@ -296,6 +310,7 @@ export function startSync(opts: StartSyncOptions): SyncManager {
       push: p.push,
       retryTime: opts.retryTime,
       reconnect: opts.reconnect,
+      ...(p.pull ? { streamSource: hub.source(p.name) } : {}),
       waitForLeadership: opts.waitForLeadership,
       pullBatchSize: opts.pullBatchSize,
       pushBatchSize: opts.pushBatchSize,
@@ -327,6 +342,7 @@ export function startSync(opts: StartSyncOptions): SyncManager {
       );
     }
   }
+  hub.start();
   recompute();
 
   return {
@@ -354,6 +370,7 @@ export function startSync(opts: StartSyncOptions): SyncManager {
       if (stopped) return;
       stopped = true;
       recompute();
+      hub.stop();
       await Promise.all([...replications.values()].map((r) => r.cancel()));
       for (const s of subs) s.unsubscribe();
       if (activeSink && !wiped) activeSink = null;
