@@ -340,6 +340,11 @@ describe('registration, delivery, evaluation, reports and library', () => {
     expect(await page.getByTestId('figure-total').textContent()).toBe('4');
     expect(await page.getByTestId('figure-overdue').textContent()).toMatch(/^1$/);
     expect(await page.getByTestId('figure-median').textContent()).toMatch(/20|٢٠/); // reception → decision: rA 30 → 10 days ago, rC 40 → 20
+    // Branches by the names HQ published (hq_config branch entries), not their codes.
+    const branchTable = page.getByTestId('table-branch');
+    await expect.poll(() => branchTable.textContent(), { timeout: 30_000 }).toContain('فرع north');
+    expect(await branchTable.textContent()).toContain('فرع main');
+    expect(await branchTable.textContent()).not.toMatch(/غير مسجّل/);
     const statusTable = page.getByTestId('table-status');
     await expect.poll(() => statusTable.textContent()).toMatch(/تم تقييم الخدمة/);
     await page.getByTestId('chart-status').waitFor();
