@@ -7,7 +7,7 @@
  * records same-field conflicts in `sync_conflicts` (data/conflicts.ts), and marks the records
  * it sees going to or coming from HQ, for the per-record sync badge.
  */
-import { EMPTY, combineLatest, debounceTime, distinctUntilChanged, map, merge, type Observable, type Subscription } from 'rxjs';
+import { EMPTY, asyncScheduler, combineLatest, distinctUntilChanged, map, merge, throttleTime, type Observable, type Subscription } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import {
   startCollectionReplication,
@@ -55,7 +55,7 @@ type CountPending = (replication: CollectionReplication<unknown>) => Promise<Pen
  */
 export const assumedRole: Role = 'branch_staff';
 
-/** Recount pending local changes this long after the last local write or finished cycle. */
+/** Recount pending local changes at most this often while writes or cycles happen (and once after the last). */
 export const pendingRecountDelayMs = 400;
 
 export interface SyncControllerOptions {
@@ -303,7 +303,7 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
           }),
         // Recount after local writes and after every cycle (a push confirmed, or failed).
         merge((database.$ as Observable<unknown> | undefined) ?? EMPTY, ...replications.map((r) => r.replicationState.active$))
-          .pipe(debounceTime(pendingRecountDelayMs))
+          .pipe(throttleTime(pendingRecountDelayMs, asyncScheduler, { leading: false, trailing: true }))
           .subscribe(() => void recountPending()),
       );
       void recountPending();

@@ -168,7 +168,7 @@ describe('sync controller', () => {
     pendingOf.set('audit_entries', { count: 5, ids: [], complete: true });
     started[0]!.active.next(true);
     started[0]!.active.next(false);
-    expect(pendingRecountDelayMs).toBeGreaterThan(0); // debounced: a burst of writes is counted once
+    expect(pendingRecountDelayMs).toBeGreaterThan(0); // throttled: a burst of writes is not counted once per write
     await vi.waitFor(() => expect(useSession.getState().sync.pending).toMatchObject({ total: 7, byCollection: { beneficiaries: 2, audit_entries: 5 }, complete: true }), { timeout: 5_000 });
     useSession.setState((s) => ({ sync: { ...s.sync, phase: 'starting' } }));
 

@@ -16,7 +16,7 @@ const phaseColor: Record<SyncPhase, string> = {
 };
 
 export function HeaderSyncState() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const phase = useSession((s) => s.sync.phase);
   const online = useSession((s) => s.online);
   const firstSync = useSession((s) => s.sync.firstSync);
@@ -34,11 +34,7 @@ export function HeaderSyncState() {
         data-testid="header-sync-state"
       >
         {online ? t(`sync.states.${phase}`) : t('sync.offline')}
-        {percent !== null ? (
-          <span dir="ltr" data-testid="header-first-sync">
-            {` · ${percent}%`}
-          </span>
-        ) : null}
+        {percent !== null ? ` · ${new Intl.NumberFormat(i18n.language === 'ar' ? 'ar-SA-u-nu-latn' : 'en-GB', { style: 'percent' }).format(percent / 100)}` : ''}
       </Badge>
       {conflicts && conflicts.length > 0 ? (
         <Tooltip label={t('syncStatus.openConflicts')}>
