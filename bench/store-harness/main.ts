@@ -35,15 +35,37 @@ export interface GeneratedBeneficiary {
   fullName: string;
   nationalId: string;
   phone: string;
+  [field: string]: unknown;
 }
 
-function generate(count: number, seed: number): GeneratedBeneficiary[] {
+const districts = ['النسيم', 'الملز', 'العليا', 'السويدي', 'الروضة', 'النظيم', 'الشفا', 'العزيزية'];
+const relations = ['spouse', 'son', 'daughter', 'mother', 'brother'] as const;
+
+/**
+ * Generated beneficiaries. `full`: also every other encrypted field a registered file has (name
+ * parts, Hijri birth date, marital status, address, 0–4 household members) — 8 encrypted fields
+ * instead of 3.
+ */
+function generate(count: number, seed: number, full = false): GeneratedBeneficiary[] {
   const r = seeded(seed);
   const out: GeneratedBeneficiary[] = [];
   for (let i = 0; i < count; i++) {
-    const name = `${pick(firstNames, r)} ${pick(firstNames, r)} ${pick(firstNames, r)} ${pick(familyNames, r)}`;
+    const parts = [pick(firstNames, r), pick(firstNames, r), pick(firstNames, r), pick(familyNames, r)] as const;
+    const name = parts.join(' ');
     const phone = `+9665${String(Math.floor(r() * 1e8)).padStart(8, '0')}`;
-    out.push({ id: `b${seed}x${i}`, fullName: name, nationalId: generateNationalId(r() < 0.8 ? 'citizen' : 'resident', undefined, r), phone });
+    const person: GeneratedBeneficiary = { id: `b${seed}x${i}`, fullName: name, nationalId: generateNationalId(r() < 0.8 ? 'citizen' : 'resident', undefined, r), phone };
+    if (full) {
+      person.nameParts = { first: parts[0], father: parts[1], grandfather: parts[2], family: parts[3] };
+      person.birthDate = { calendar: 'hijri', y: 1370 + Math.floor(r() * 60), m: 1 + Math.floor(r() * 12), d: 1 + Math.floor(r() * 29) };
+      person.maritalStatus = pick(['single', 'married', 'divorced', 'widowed'] as const, r);
+      person.address = { district: pick(districts, r), street: `شارع ${pick(familyNames, r).slice(2)}`, postalCode: String(11000 + Math.floor(r() * 8000)) };
+      person.household = Array.from({ length: Math.floor(r() * 5) }, () => ({
+        fullName: `${pick(firstNames, r)} ${parts[0]} ${parts[3]}`,
+        relation: pick(relations, r),
+        birthDate: { calendar: 'gregorian', y: 1960 + Math.floor(r() * 60), m: 1 + Math.floor(r() * 12), d: 1 + Math.floor(r() * 28) },
+      }));
+    }
+    out.push(person);
   }
   return out;
 }
@@ -81,8 +103,8 @@ const api = {
     return { totalMs: performance.now() - t0, keyMs, openMs, indexMs, size: useSearchState.getState().ready ? (await db!.beneficiaries.count().exec()) : 0, fromSnapshot: useSearchState.getState().fromSnapshot };
   },
   /** Store generated beneficiaries (bulk, with lookup hashes), for the benchmark. */
-  async fill(count: number, seed: number) {
-    const people = generate(count, seed);
+  async fill(count: number, seed: number, full = false) {
+    const people = generate(count, seed, full);
     const now = new Date().toISOString();
     const docs = [];
     for (const p of people) {

@@ -53,8 +53,9 @@ function plain(doc: Record<string, unknown>): Beneficiary {
 
 /**
  * A sealed snapshot of the decrypted beneficiaries (AES-256-GCM under the data key, in its own
- * IndexedDB database): unlocking decrypts one blob instead of every field of every record with
- * RxDB's crypto-js (about 0.2 ms per field), then catches up from the snapshot's checkpoint.
+ * IndexedDB database): unlocking decrypts one blob instead of every record's sealed fields (one
+ * AES-GCM operation per record, shared/security/rxdb-encryption.ts), then catches up from the
+ * snapshot's checkpoint.
  */
 export interface SearchSnapshot {
   /** RxDB storage checkpoint the snapshot is complete up to. */
