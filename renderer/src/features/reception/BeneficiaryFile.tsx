@@ -39,6 +39,7 @@ import { newRequestHref } from '../requests/routes';
 import { BeneficiaryEdit, useStaleDeclarations } from './BeneficiaryEdit';
 import { can } from '../../../../shared/access';
 import { SubjectRightsPanel } from '../privacy/SubjectRightsPanel';
+import { DestroyedNotice, useDestructionRequested } from '../privacy/DestroyedNotice';
 
 type Direction = (typeof contactDirections)[number];
 type Subject = (typeof contactSubjects)[number];
@@ -323,6 +324,7 @@ export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }
   const locale = ar ? 'ar' : 'en';
   const actor = useActor();
   const b = useRecord<Beneficiary>('beneficiaries', beneficiaryId);
+  const destroyed = useDestructionRequested(beneficiaryId);
   const [editing, setEditing] = useState(false);
   if (b === undefined) {
     return (
@@ -331,6 +333,7 @@ export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }
       </Center>
     );
   }
+  if (b === null && destroyed) return <DestroyedNotice />;
   if (b === null) {
     return (
       <Alert color="orange" title={t('reception.file.missingTitle')} data-testid="beneficiary-missing">
