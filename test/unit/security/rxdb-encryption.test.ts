@@ -14,6 +14,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRxDatabase, getChangedDocumentsSince, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { disableWarnings } from 'rxdb/plugins/dev-mode';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
@@ -33,6 +35,7 @@ import {
   upgradeLegacyValues,
 } from '../../../shared/security/rxdb-encryption';
 import { samples } from '../renderer/store-fixtures';
+import { dumpIndexedDb } from '../renderer/store-helpers';
 
 type Doc = Record<string, unknown>;
 type RawInstance = RxStorageInstance<Doc, unknown, unknown>;
@@ -368,6 +371,31 @@ describe('stores written by the previous version (crypto-js)', () => {
     const added = await docNow.putAttachment({ id: 'scan-2', data: new Blob([scan], { type: 'image/jpeg' }), type: 'image/jpeg' });
     const rawDocs = spy.raw.get('enc-legacy/documents')!.instance;
     expect(new Uint8Array(await (await rawDocs.getAttachmentData(String(docNow.primary), 'scan-2', added.digest)).arrayBuffer())[0]).toBe(RXDB_ENCRYPTION_VERSION);
+  });
+
+  it('on the laptop storage (Dexie/IndexedDB): upgraded on first unlock, nothing of the old format or in the clear left', async () => {
+    const idb = new IDBFactory();
+    const dexie = () => getRxStorageDexie({ indexedDB: idb, IDBKeyRange }) as unknown as RxStorage<unknown, unknown>;
+    const dataKey = await key(11);
+    const legacy = await track(openLegacy(dexie(), 'enc-dexie', dataKey));
+    const people = legacyPeople(25);
+    await legacy.collections.beneficiaries!.bulkInsert(people);
+    const revs = new Map((await legacy.collections.beneficiaries!.find().exec()).map((d) => [d.primary, d.revision]));
+    await legacy.close();
+    open.pop();
+    expect(await dumpIndexedDb(idb)).toContain(LEGACY_CRYPTO_JS_PREFIX);
+
+    const db = await track(createDatabase({ name: 'enc-dexie', dataKey, storage: dexie() }));
+    const all = await db.beneficiaries.find().exec();
+    expect(all.map((d) => [d.id, d.fullName, d.phone, d.nationalId]).sort()).toEqual(people.map((p) => [p.id, p.fullName, p.phone, p.nationalId]).sort());
+    for (const d of all) expect(d.revision, d.id).toBe(revs.get(d.id));
+    const disk = await dumpIndexedDb(idb);
+    expect(disk).not.toContain(LEGACY_CRYPTO_JS_PREFIX);
+    expect(disk).toContain(SEALED_FIELD);
+    for (const p of people.slice(0, 5)) {
+      expect(disk).not.toContain(String(p.fullName));
+      expect(disk).not.toContain(String(p.phone).slice(4));
+    }
   });
 
   it('an upgrade interrupted half-way is finished at the next open', async () => {
