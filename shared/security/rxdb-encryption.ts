@@ -311,8 +311,9 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
       /**
        * Stored documents this instance just encrypted → the clear documents they came from. The
        * storage reports every write back through its change stream (and conflicts through the
-       * write result) with the very object it was given; those need no decryption. Weak: an
-       * entry lives only as long as the storage keeps that object.
+       * write result) with the very object it was given; that first read needs no decryption.
+       * One use only: a storage that keeps and returns the same object later (the memory
+       * storage) is decrypted on later reads like IndexedDB, and the clear copy is let go.
        */
       const clearOf = new WeakMap<AnyDoc, AnyDoc>();
 
@@ -363,6 +364,7 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         delete out[SEALED_FIELD];
         const clear = clearOf.get(doc);
         if (clear) {
+          clearOf.delete(doc);
           for (const path of paths) {
             const value = read(clear, path);
             if (value !== undefined) write(out, path, value);
