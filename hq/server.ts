@@ -513,7 +513,10 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     request.log.info({ collections: feeds.map((f) => f.def.name) }, 'stream opened');
   };
 
-  app.get('/sync/:collection/stream', (request, reply: FastifyReply) => {
+  // No HEAD twin for the event streams (Fastify adds one to every GET route): a HEAD response
+  // has no body to end, so it would hold the connection and a feed subscription open for good.
+  const streamRoute = { exposeHeadRoute: false };
+  app.get('/sync/:collection/stream', streamRoute, (request, reply: FastifyReply) => {
     const def = collectionOf(request);
     const caller = requireDeviceUser(request.caller);
     openEventStream(request, reply, caller, [{ def, scope: pullScope(caller, def) }], false);
@@ -521,7 +524,7 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
 
   // One connection for many collections (shared/sync/protocol.ts): each collection is checked
   // exactly like its own stream, and any refusal refuses the whole request.
-  app.get(MULTIPLEX_STREAM_PATH, (request, reply: FastifyReply) => {
+  app.get(MULTIPLEX_STREAM_PATH, streamRoute, (request, reply: FastifyReply) => {
     const names = parseStreamCollections((request.query as Record<string, unknown>).collections);
     const caller = requireDeviceUser(request.caller);
     const feeds = names.map((name) => {
