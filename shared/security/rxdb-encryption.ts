@@ -309,13 +309,19 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
       const remove = (doc: AnyDoc, path: string) => void (nested ? deleteProperty(doc, path) : delete doc[path]);
 
       /**
-       * Stored documents this instance just encrypted → the clear documents they came from. The
-       * storage reports every write back through its change stream (and conflicts through the
-       * write result) with the very object it was given; that first read needs no decryption.
-       * One use only: a storage that keeps and returns the same object later (the memory
-       * storage) is decrypted on later reads like IndexedDB, and the clear copy is let go.
+       * Stored documents this instance is writing → the clear documents they came from. The
+       * storage reports a write back through its change stream (to every subscriber: the
+       * collection, the replication) and conflicts through the write result, with the very
+       * object it was given, before the write resolves; those reads need no decryption. The
+       * entries are dropped when the write resolves, so later reads always decrypt — also on the
+       * memory storage, which returns the objects it keeps.
        */
       const clearOf = new WeakMap<AnyDoc, AnyDoc>();
+      const storedOf = new WeakMap<AnyDoc, AnyDoc>();
+      const forget = (clear: AnyDoc | undefined) => {
+        const stored = clear && storedOf.get(clear);
+        if (stored) clearOf.delete(stored);
+      };
 
       /** The stored form: encrypted fields out, `silaSealed` in (absent when none has a value). */
       async function sealDoc(doc: AnyDoc, fields: Fields): Promise<AnyDoc> {
@@ -356,6 +362,7 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         const [out] = (await Promise.all(work)) as [AnyDoc];
         if (attachments) out._attachments = attachments as AnyDoc['_attachments'];
         clearOf.set(out, doc);
+        storedOf.set(doc, out);
         return out;
       }
 
@@ -364,7 +371,6 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         delete out[SEALED_FIELD];
         const clear = clearOf.get(doc);
         if (clear) {
-          clearOf.delete(doc);
           for (const path of paths) {
             const value = read(clear, path);
             if (value !== undefined) write(out, path, value);
@@ -434,6 +440,17 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
       }
 
       const wrapped = wrapRxStorageInstance(params.schema as unknown as RxJsonSchema<AnyDoc>, instance, toStorage as never, fromStorage);
+      const bulkWrite = wrapped.bulkWrite;
+      wrapped.bulkWrite = async (rows, context) => {
+        try {
+          return await bulkWrite(rows, context);
+        } finally {
+          for (const row of rows) {
+            forget(row.document as AnyDoc);
+            forget(row.previous as AnyDoc | undefined);
+          }
+        }
+      };
       // The attachment's record and id are part of its authenticated context, which
       // wrapRxStorageInstance's attachment hook does not pass on.
       wrapped.getAttachmentData = async (documentId: string, attachmentId: string, digest: string) =>

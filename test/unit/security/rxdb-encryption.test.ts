@@ -266,6 +266,18 @@ describe('in the app database', () => {
     expect((await db.beneficiaries.findOne('b2').exec())?.fullName).toBe('اسم رقم 1');
   });
 
+  it('reads after a write decrypt what is stored (no clear copy of a written record is kept)', async () => {
+    const spy = spyStorage();
+    const db: SilaDatabase = await track(createDatabase({ name: 'enc-nocache', dataKey: await key(12), storage: spy.storage }));
+    await db.beneficiaries.insert({ ...structuredClone(samples.beneficiaries!.valid), id: 'c1' } as never);
+    // The memory storage keeps (and returns) the very object it was given: damage it in place.
+    const raw = spy.raw.get('enc-nocache/beneficiaries')!.instance;
+    const [kept] = await raw.findDocumentsById(['c1'], false);
+    (kept as Doc)[SEALED_FIELD] = flipByte(String((kept as Doc)[SEALED_FIELD]), 20);
+    expect(((await raw.findDocumentsById(['c1'], false))[0] as Doc)[SEALED_FIELD]).toBe((kept as Doc)[SEALED_FIELD]);
+    await expect(db.beneficiaries.find({ selector: { branchId: String(samples.beneficiaries!.valid.branchId) } }).exec()).rejects.toBeInstanceOf(StoreDecryptionError);
+  });
+
   it('another data key cannot open the database', async () => {
     const spy = spyStorage();
     const db = await track(createDatabase({ name: 'enc-key', dataKey: await key(6), storage: spy.storage }));
