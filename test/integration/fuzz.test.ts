@@ -58,7 +58,8 @@ const GENERIC_PER_ROUTE = 16;
 const BATCHES = 4;
 const WORKERS = 6;
 const MiB = 1024 * 1024;
-const SEED = 20261121;
+/** Fixed, so a failure replays; SILA_FUZZ_SEED explores other runs. */
+const SEED = Number(process.env.SILA_FUZZ_SEED ?? 20261121);
 
 const T = '2026-11-21T08:00:00.000Z';
 const sha = (v: Buffer | string) => createHash('sha256').update(v).digest('hex');
@@ -202,6 +203,9 @@ interface FuzzRequest {
   origin?: string;
   /** Which generator made it (for reports). */
   source: string;
+  /** Hand-written cases: the exact status (and error code) HQ must answer. */
+  expect?: number;
+  expectCode?: string;
 }
 interface Answer {
   status: number;
@@ -469,13 +473,20 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
   const auth = {} as Record<TokenName, string | undefined>;
   const ids = { branchBUser: '', inactiveUser: '', staffAUser: '', adminUser: '' };
   const evalTokens = {
+    /** Every link still good at the start (the pool and the reserved one). */
     valid: [] as string[],
+    /** Links the generators may use (and use up). */
+    pool: [] as string[],
+    /** Kept for one hand-written case: script in the answers, accepted. */
+    reserved: '',
     expired: '',
     used: '',
     hashOf: new Map<string, string>(),
   };
   const riyadhFile = scan(2000, 'riyadh');
   const jeddahFile = scan(1500, 'jeddah');
+  /** Held by Riyadh only, and never uploaded by a generated request. */
+  const riyadhOnlyFile = scan(1200, 'riyadh-only');
   const riyadh = validBeneficiary('ben-riyadh-1', 'branch-riyadh');
   const riyadhDoc = documentRecord('doc-riyadh-1', 'branch-riyadh', {
     _attachments: {
@@ -580,6 +591,7 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
     ).toBe(200);
     await putFile(staffA, riyadhFile, 'branch-riyadh');
     await putFile(branchB, jeddahFile, 'branch-jeddah');
+    await putFile(staffA, riyadhOnlyFile, 'branch-riyadh');
     expect(
       (await api(url, 'POST', '/sync/documents/push', [{ newDocumentState: riyadhDoc }], staffA))
         .status,
@@ -592,6 +604,8 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
     const used = await issueEvaluationLink(profile.id, at);
     for (const l of [...links, expired, used]) evalTokens.hashOf.set(l.token, l.link.tokenHash);
     evalTokens.valid = links.map((l) => l.token);
+    evalTokens.pool = evalTokens.valid.slice(0, -1);
+    evalTokens.reserved = evalTokens.valid.at(-1)!;
     evalTokens.expired = expired.token;
     evalTokens.used = used.token;
     const d1 = delivery('del-fuzz-1', [
@@ -1071,7 +1085,7 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
         return p.toString();
       });
     const evalToken = fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom(...evalTokens.valid) },
+      { weight: 6, arbitrary: fc.constantFrom(...evalTokens.pool) },
       { weight: 1, arbitrary: fc.constantFrom(evalTokens.expired, evalTokens.used) },
       { weight: 1, arbitrary: fc.constant(null).map(() => newEvaluationToken()) },
       {
@@ -1771,6 +1785,258 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
       ];
     };
 
+    /** Hand-written hostile cases whose answer is known exactly. */
+    const expectedCases = (): FuzzRequest[] => {
+      let n = 0;
+      const x = (
+        expect: number,
+        expectCode: string | undefined,
+        r: Omit<FuzzRequest, 'source'>,
+      ): FuzzRequest => ({
+        contentType: typeof r.body === 'string' ? 'application/json' : undefined,
+        ...r,
+        source: 'expected',
+        expect,
+        expectCode,
+      });
+      const stub = (digest: string, extra: Record<string, unknown> = {}) => ({
+        'file-x': { digest, length: 10, type: 'image/jpeg', ...extra },
+      });
+      const filePush = (
+        a: TokenName,
+        branchId: string,
+        atts: unknown,
+        collection = 'documents',
+      ) => ({
+        method: 'POST',
+        path: `/sync/${collection}/push`,
+        auth: a,
+        body: JSON.stringify([
+          {
+            newDocumentState: documentRecord(`doc-expected-${n++}`, branchId, {
+              _attachments: atts,
+            }),
+          },
+        ]),
+      });
+      const put = (
+        a: TokenName,
+        pathSha: string,
+        branchId: string,
+        body: FuzzRequest['body'],
+        contentType = 'application/octet-stream',
+      ) => ({
+        method: 'PUT',
+        path: `/attachments/${pathSha}?branchId=${branchId}`,
+        auth: a,
+        body,
+        contentType,
+      });
+      const riyadhOnlySha = sha(riyadhOnlyFile);
+      const form = 'application/x-www-form-urlencoded';
+      return [
+        // record files: not uploaded, another branch's, bytes inside, bad digest, foreign type, on a collection without files
+        x(
+          409,
+          'ATTACHMENT_MISSING',
+          filePush('staffA', 'branch-riyadh', stub(sha('never uploaded'))),
+        ),
+        x(409, 'ATTACHMENT_MISSING', filePush('branchB', 'branch-jeddah', stub(riyadhOnlySha))),
+        x(
+          400,
+          'INVALID_DOCUMENT',
+          filePush(
+            'staffA',
+            'branch-riyadh',
+            stub(riyadhSha, { data: riyadhFile.toString('base64') }),
+          ),
+        ),
+        x(400, 'INVALID_DOCUMENT', filePush('staffA', 'branch-riyadh', stub('not-a-hash'))),
+        x(
+          400,
+          'INVALID_DOCUMENT',
+          filePush('staffA', 'branch-riyadh', stub(riyadhSha, { type: 'text/html' })),
+        ),
+        x(
+          400,
+          'INVALID_DOCUMENT',
+          filePush('staffA', 'branch-riyadh', stub(riyadhSha, { length: -1 })),
+        ),
+        x(400, 'INVALID_DOCUMENT', {
+          method: 'POST',
+          path: '/sync/beneficiaries/push',
+          auth: 'staffA',
+          body: JSON.stringify([
+            {
+              newDocumentState: {
+                ...validBeneficiary('ben-expected-1', 'branch-riyadh'),
+                _attachments: stub(riyadhSha),
+              },
+            },
+          ]),
+        }),
+        x(403, 'FORBIDDEN', filePush('branchB', 'branch-riyadh', stub(riyadhOnlySha))),
+        // attachment uploads: wrong hash, empty, too big, not bytes, another branch, bad id, no token
+        x(400, 'INVALID_DOCUMENT', put('branchB', sha('other bytes'), 'branch-jeddah', jeddahFile)),
+        x(400, undefined, put('branchB', sha(''), 'branch-jeddah', Buffer.alloc(0))),
+        x(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          put('branchB', sha('big'), 'branch-jeddah', { oversized: 21 * MiB, chunked: false }),
+        ),
+        x(
+          415,
+          undefined,
+          put('branchB', jeddahSha, 'branch-jeddah', '{"a":1}', 'application/json'),
+        ),
+        x(415, undefined, put('branchB', jeddahSha, 'branch-jeddah', jeddahFile, 'image/jpeg')),
+        x(403, 'FORBIDDEN', put('branchB', riyadhOnlySha, 'branch-riyadh', riyadhOnlyFile)),
+        x(
+          400,
+          undefined,
+          put('branchB', riyadhOnlySha.toUpperCase(), 'branch-jeddah', riyadhOnlyFile),
+        ),
+        x(401, undefined, put('none', riyadhOnlySha, 'branch-riyadh', riyadhOnlyFile)),
+        x(401, undefined, put('expired', jeddahSha, 'branch-jeddah', jeddahFile)),
+        x(403, 'DEVICE_REVOKED', put('revoked', jeddahSha, 'branch-jeddah', jeddahFile)),
+        x(404, undefined, {
+          method: 'GET',
+          path: `/attachments/${riyadhOnlySha}`,
+          auth: 'branchB',
+        }),
+        x(403, 'FORBIDDEN', {
+          method: 'HEAD',
+          path: `/attachments/${riyadhOnlySha}?branchId=branch-riyadh`,
+          auth: 'branchB',
+        }),
+        // the multiplexed stream: unknown, forbidden, too many, none
+        x(404, undefined, {
+          method: 'GET',
+          path: '/sync/stream?collections=beneficiaries,donkeys',
+          auth: 'branchB',
+        }),
+        x(403, 'FORBIDDEN', {
+          method: 'GET',
+          path: '/sync/stream?collections=beneficiaries,audit_entries',
+          auth: 'branchB',
+        }),
+        x(400, undefined, {
+          method: 'GET',
+          path: `/sync/stream?collections=${Array.from({ length: 65 }, (_, i) => `c${i}`).join(',')}`,
+          auth: 'branchB',
+        }),
+        x(400, undefined, { method: 'GET', path: '/sync/stream', auth: 'branchB' }),
+        x(401, undefined, {
+          method: 'GET',
+          path: '/sync/stream?collections=beneficiaries',
+          auth: 'forged',
+        }),
+        // change-password: wrong types, huge strings, extra fields, no or forged token
+        x(400, undefined, {
+          method: 'POST',
+          path: '/auth/change-password',
+          auth: 'committee',
+          body: JSON.stringify({ currentPassword: 12345, newPassword: ['x'] }),
+        }),
+        x(400, undefined, {
+          method: 'POST',
+          path: '/auth/change-password',
+          auth: 'committee',
+          body: JSON.stringify({
+            currentPassword: 'x'.repeat(100_000),
+            newPassword: 'y'.repeat(100_000),
+          }),
+        }),
+        x(400, undefined, {
+          method: 'POST',
+          path: '/auth/change-password',
+          auth: 'committee',
+          body: JSON.stringify({ currentPassword: 'a', newPassword: 'b', role: 'hq_admin' }),
+        }),
+        x(401, undefined, {
+          method: 'POST',
+          path: '/auth/change-password',
+          auth: 'none',
+          body: JSON.stringify({
+            currentPassword: PASSWORD,
+            newPassword: 'a-strong-new-password-2027',
+          }),
+        }),
+        x(401, undefined, {
+          method: 'POST',
+          path: '/auth/change-password',
+          auth: 'forged',
+          body: JSON.stringify({
+            currentPassword: PASSWORD,
+            newPassword: 'a-strong-new-password-2027',
+          }),
+        }),
+        // administration with branch tokens
+        x(403, 'FORBIDDEN', { method: 'GET', path: '/admin/users', auth: 'branchB' }),
+        x(403, 'FORBIDDEN', { method: 'GET', path: '/admin/destructions', auth: 'staffA' }),
+        x(403, 'FORBIDDEN', {
+          method: 'POST',
+          path: '/admin/users',
+          auth: 'staffA',
+          body: JSON.stringify({
+            username: 'fuzz.sneaky',
+            displayName: 'x',
+            role: 'hq_admin',
+            branchIds: [],
+            password: 'a-strong-new-password-2027',
+          }),
+        }),
+        x(403, 'FORBIDDEN', {
+          method: 'POST',
+          path: `/admin/users/${ids.adminUser}/deactivate`,
+          auth: 'committee',
+        }),
+        x(403, 'FORBIDDEN', {
+          method: 'POST',
+          path: '/admin/devices/dev-fuzz-admin/revoke',
+          auth: 'branchB',
+        }),
+        // the public evaluation page: forged, expired, used, malformed; script in the answers is stored as text
+        x(404, undefined, { method: 'GET', path: `/e/${newEvaluationToken()}`, auth: 'none' }),
+        x(404, undefined, {
+          method: 'POST',
+          path: `/e/${newEvaluationToken()}`,
+          auth: 'none',
+          body: 'overall=5',
+          contentType: form,
+        }),
+        x(410, undefined, {
+          method: 'POST',
+          path: `/e/${evalTokens.expired}`,
+          auth: 'none',
+          body: 'overall=5',
+          contentType: form,
+        }),
+        x(410, undefined, {
+          method: 'POST',
+          path: `/e/${evalTokens.used}`,
+          auth: 'none',
+          body: 'overall=5',
+          contentType: form,
+        }),
+        x(404, undefined, {
+          method: 'GET',
+          path: `/e/${enc('<script>alert(1)</script>')}`,
+          auth: 'none',
+        }),
+        x(200, undefined, {
+          method: 'POST',
+          path: `/e/${evalTokens.reserved}`,
+          auth: 'none',
+          body: new URLSearchParams({
+            overall: '5',
+            comment: '<script>alert(1)</script>"><img src=x onerror=alert(1)>',
+          }).toString(),
+          contentType: form,
+        }),
+      ];
+    };
+
     // ---------- the run ----------
     const requests: FuzzRequest[] = [];
     let seed = SEED;
@@ -1779,6 +2045,8 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
         requests.push({ ...r, source: key });
     }
     for (const key of routes) requests.push(...generic(key, GENERIC_PER_ROUTE, seed++));
+    const expected = expectedCases();
+    requests.push(...expected);
     // A fixed shuffle, then BATCHES slices: every batch mixes every route.
     const order = fc.sample(
       fc.shuffledSubarray(
@@ -1852,6 +2120,21 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
         problems.push(`no token, yet accepted: ${label(r)} → ${a.status}`);
       if (ok && path.startsWith('/admin/') && r.auth !== 'admin' && r.auth !== 'adminNoDevice')
         problems.push(`a non-administrator was served: ${label(r)} → ${a.status}`);
+      if (r.expect !== undefined) {
+        let code: unknown;
+        try {
+          code = (JSON.parse(a.text) as { error?: { code?: unknown } }).error?.code;
+        } catch {
+          code = undefined;
+        }
+        if (
+          a.status !== r.expect ||
+          (r.expectCode !== undefined && r.method !== 'HEAD' && code !== r.expectCode)
+        )
+          problems.push(
+            `expected ${r.expect}${r.expectCode ? ` ${r.expectCode}` : ''}, got ${a.status}: ${label(r)} → ${a.text.slice(0, 300)}`,
+          );
+      }
       if (r.source === 'valid' && !ok)
         problems.push(
           `a valid write was refused: ${label(r)} → ${a.status} ${a.text.slice(0, 300)}`,
@@ -1881,7 +2164,8 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
           if (r.method !== 'PUT')
             served.push({
               sha: file[1]!,
-              branches: target ? [target] : [...(scope?.branches ?? [])],
+              // (HEAD asks about one branch; GET looks in all of the caller's branches.)
+              branches: r.method === 'HEAD' && target ? [target] : [...(scope?.branches ?? [])],
               label: `${label(r)} → ${a.status}`,
             });
           if (r.method === 'PUT' && !scope?.branches.includes(target ?? ''))
@@ -2117,6 +2401,7 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
         `  per route: ${finalRoutes.map((k) => `${k}=${coverage.hits.get(k) ?? 0}`).join(', ')}`,
         `  generic generator only: ${genericOnly.join(', ')}`,
         `  accepted writes (the database differs by exactly these): ${JSON.stringify(accepted)}`,
+        `  hand-written cases answered exactly as expected: ${expected.length}`,
         `  refused at the transport level (over-long head, connection closed on an oversized body): ${transportRefusals.length}`,
         `  other successful writes (checked by the database comparison): ${unmodeledSuccess.length}${unmodeledSuccess.length ? ` e.g. ${unmodeledSuccess.slice(0, 3).join('; ')}` : ''}`,
         '',
