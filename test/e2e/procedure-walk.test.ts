@@ -305,7 +305,9 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     await expect.poll(() => pending.count()).toBeGreaterThanOrEqual(service.requiredDocuments.length);
     while ((await pending.count()) > 0) {
       const before = await pending.count();
-      const card = pending.first();
+      // Pin the card by its record id: the list's order can change when a document is saved.
+      const documentId = await pending.first().getAttribute('data-document-id');
+      const card = page.locator(`[data-testid="document-card"][data-document-id="${documentId}"]`);
       if ((await card.getByTestId('scan-thumb').count()) === 0) {
         // Verification needs the scan: attach it to the document (e.g. the ID typed at reception).
         await card.getByTestId('document-edit').click();

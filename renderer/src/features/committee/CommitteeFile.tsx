@@ -258,13 +258,17 @@ export function CommitteeFile({ requestId }: { requestId: string }) {
         </Paper>
       ) : null}
 
-      {request.state !== 'submitted_to_committee' ? (
+      {roundDecision ? (
+        // This round is decided. The branch applies the decision and its new state can come back
+        // through the live stream within moments, so say which of the two the file shows.
+        <Alert color="blue" data-testid="committee-decided" data-applied={request.state !== 'submitted_to_committee'}>
+          {request.state === 'submitted_to_committee'
+            ? t('committee.decidedAwaitingBranch', { decision: t(`committee.decisions.${roundDecision.decision}`) })
+            : t('committee.decidedApplied', { decision: t(`committee.decisions.${roundDecision.decision}`), state: procedureStateLabels[request.state][lang] })}
+        </Alert>
+      ) : request.state !== 'submitted_to_committee' ? (
         <Alert color="gray" data-testid="committee-not-waiting">
           {t('committee.notWaiting', { state: procedureStateLabels[request.state][lang] })}
-        </Alert>
-      ) : roundDecision ? (
-        <Alert color="blue" data-testid="committee-decided">
-          {t('committee.decidedAwaitingBranch', { decision: t(`committee.decisions.${roundDecision.decision}`) })}
         </Alert>
       ) : actor.role === 'committee_member' ? (
         <DecisionForm request={request} beneficiary={beneficiary!} documents={documents!} profile={profile} />
