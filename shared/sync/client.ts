@@ -242,7 +242,6 @@ export function startCollectionReplication<T>(
       }),
   );
 
-
   /** Keep only documents that pass the shared schema; report the others. */
   const acceptPulled = (docs: unknown[], source: SyncSource): WithDeleted<T>[] => {
     const ok: WithDeleted<T>[] = [];
