@@ -40,6 +40,7 @@ import { BeneficiaryEdit, useStaleDeclarations } from './BeneficiaryEdit';
 import { can } from '../../../../shared/access';
 import { SubjectRightsPanel } from '../privacy/SubjectRightsPanel';
 import { DestroyedNotice, useDestructionRequested } from '../privacy/DestroyedNotice';
+import { useBranchName } from './useBranchName';
 
 type Direction = (typeof contactDirections)[number];
 type Subject = (typeof contactSubjects)[number];
@@ -320,6 +321,7 @@ function RequestsOfBeneficiary({ beneficiary }: { beneficiary: Beneficiary }) {
 
 export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }) {
   const { t, i18n } = useTranslation();
+  const branchName = useBranchName();
   const ar = i18n.language === 'ar';
   const locale = ar ? 'ar' : 'en';
   const actor = useActor();
@@ -355,7 +357,7 @@ export function BeneficiaryFilePage({ beneficiaryId }: { beneficiaryId: string }
           <Title order={2}>{b.fullName}</Title>
           {b.branchId !== actor.branchId && (
             <Badge variant="light" color="grape">
-              {t('reception.otherBranch', { branch: b.branchId })}
+              {t('reception.otherBranch', { branch: branchName(b.branchId) })}
             </Badge>
           )}
         </Group>

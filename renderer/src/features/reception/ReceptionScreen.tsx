@@ -17,12 +17,14 @@ import type { FeatureScreenProps } from '../index';
 import { RegistrationForm } from './RegistrationForm';
 import { BeneficiaryFilePage } from './BeneficiaryFile';
 import { useReceptionSearch } from './search';
+import { useBranchName } from './useBranchName';
 
 /** How many of the newest files the list shows before the person searches. */
 const RECENT_LIMIT = 100;
 
 function BeneficiaryRows({ rows, branchId }: { rows: readonly Beneficiary[]; branchId: string }) {
   const { t, i18n } = useTranslation();
+  const branchName = useBranchName();
   const dateFormat = new Intl.DateTimeFormat(i18n.language === 'ar' ? 'ar-SA-u-ca-gregory-nu-latn' : 'en-GB', { dateStyle: 'medium' });
   return (
     <ScrollArea>
@@ -45,7 +47,7 @@ function BeneficiaryRows({ rows, branchId }: { rows: readonly Beneficiary[]; bra
                 </Anchor>
                 {b.branchId !== branchId && (
                   <Badge ms="xs" variant="light" color="grape" size="sm">
-                    {t('reception.otherBranch', { branch: b.branchId })}
+                    {t('reception.otherBranch', { branch: branchName(b.branchId) })}
                   </Badge>
                 )}
               </Table.Td>

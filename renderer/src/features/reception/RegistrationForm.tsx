@@ -58,6 +58,7 @@ import {
   type FormProblems,
   type HouseholdRow,
 } from './registration';
+import { useBranchName } from './useBranchName';
 
 /** Nationalities offered first (the label table's codes); others are typed as ISO codes by HQ later. */
 export const nationalityCodes = [
@@ -104,6 +105,7 @@ export interface RegistrationFormProps {
 
 export function RegistrationForm({ existing, editing, onDone }: RegistrationFormProps) {
   const { t, i18n } = useTranslation();
+  const branchName = useBranchName();
   const ar = i18n.language === 'ar';
   const { db } = useServices();
   const actor = useActor();
@@ -414,7 +416,7 @@ export function RegistrationForm({ existing, editing, onDone }: RegistrationForm
                           {other?.fullName ?? d.existingId}
                         </Anchor>
                         {d.existingBranchId !== actor.branchId &&
-                          ` (${t('reception.otherBranch', { branch: d.existingBranchId })})`}
+                          ` (${t('reception.otherBranch', { branch: branchName(d.existingBranchId) })})`}
                       </Text>
                       <Text size="sm">{ar ? d.messageAr : d.messageEn}</Text>
                     </div>
