@@ -2259,7 +2259,12 @@ describe.each(['pglite', 'postgres'] as const)('fuzzing every HQ endpoint on %s'
               collection === 'hq_config' &&
               [...w.branches].some((b) => id === `branch-${b}`.slice(0, 64))
             )
-              fine = true;
+              fine = true; // a created branch is published to the laptops
+            else if (
+              collection === 'hq_config' &&
+              [...w.users, ...w.deactivated].some((u) => id === `user-${u}`.slice(0, 64))
+            )
+              fine = true; // so is a created or deactivated user (the user directory)
             break;
           }
           case 'hq_attachments':
