@@ -27,6 +27,7 @@ import { HqError } from './errors';
 import { runMigrations } from './migrations';
 import { purgeTombstones } from './store';
 import { publishBranches } from './branch-config';
+import { publishUsers } from './user-config';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -94,6 +95,7 @@ export async function runAdminCommand(argv: string[], io: CliIo): Promise<number
       case 'create-user': {
         const branches = (flags.branches ?? '').split(',').map((s) => s.trim()).filter(Boolean);
         const u = await createUser(db, { username: need('username'), displayName: flags['display-name'] ?? flags.username, role: need('role'), branchIds: branches, password: await password() });
+        await publishUsers(db, [u.id]); // laptops see the new colleague at their next sync
         io.out(`Created ${u.role} ${u.username} (${u.id}) for ${u.branchIds.join(', ') || 'all branches'}.`);
         return 0;
       }
@@ -115,6 +117,7 @@ export async function runAdminCommand(argv: string[], io: CliIo): Promise<number
       }
       case 'deactivate-user':
         await setUserActive(db, need('user'), false);
+        await publishUsers(db, [need('user')]);
         io.out('User deactivated; their refresh tokens are revoked.');
         return 0;
       case 'rotate-signing-key':

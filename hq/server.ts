@@ -49,6 +49,7 @@ import { CHANGES_CHANNEL, checkPurgeHorizon, pullChanges, purgeTombstones, pushC
 import { syncPushHooks } from './push-hooks';
 import { listDestructions } from './destruction';
 import { publishBranches } from './branch-config';
+import { publishUsers } from './user-config';
 import { isPublicEvaluationPath, maskEvaluationToken, registerPublicEvaluation, type PublicEvaluationOptions } from './evaluation-links';
 
 export interface StartHqOptions {
@@ -160,6 +161,9 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
       });
       app.log.info({ username: opts.bootstrapAdmin.username }, 'first HQ administrator created');
     }
+    // The user directory for every laptop (hq_config user entries), including accounts the CLI
+    // or the first-run setup created.
+    await publishUsers(db, undefined, (userId, reason) => app.log.warn({ userId, reason }, 'user not published'));
     const resolveCaller: ResolveCaller =
       opts.resolveCaller ??
       (async (request) => (await callerFromToken(auth, request.headers.authorization)) ?? { kind: 'anonymous' });
@@ -435,11 +439,15 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
   });
   app.post('/admin/users', async (request, reply) => {
     requireAdmin(request.caller);
-    return reply.code(201).send(await createUser(db, request.body, o.passwordHash));
+    const user = await createUser(db, request.body, o.passwordHash);
+    await publishUsers(db, [user.id], (userId, reason) => request.log.warn({ userId, reason }, 'user not published'));
+    return reply.code(201).send(user);
   });
   app.post('/admin/users/:id/deactivate', async (request, reply) => {
     requireAdmin(request.caller);
-    await setUserActive(db, String((request.params as { id: string }).id), false);
+    const userId = String((request.params as { id: string }).id);
+    await setUserActive(db, userId, false);
+    await publishUsers(db, [userId]);
     return reply.code(204).send();
   });
   app.get('/admin/destructions', async (request) => {

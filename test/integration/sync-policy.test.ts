@@ -163,11 +163,13 @@ describe.each(['pglite', 'postgres'] as const)('sync policy on %s', (backendName
     const after = await pullAll(url, 'beneficiaries');
     expect(after).toEqual(before);
     expect((await pullAll(url, 'committee_decisions')).map((d) => d.id)).toEqual(['cd-r1']);
-    // Only what HQ itself published (the registered devices' public keys, its branches' names) is configuration.
+    // Only what HQ itself published (the registered devices' public keys, its branches' names, its
+    // user directory) is configuration.
     const configDocs = (await pullAll(url, 'hq_config')) as Array<{ id: string; kind: string; updatedBy: string }>;
     expect(configDocs.find((d) => d.id === 'branch-x')).toBeUndefined();
-    expect(configDocs.every((d) => (d.kind === 'device' || d.kind === 'branch') && d.updatedBy === 'hq')).toBe(true);
+    expect(configDocs.every((d) => ['device', 'branch', 'user'].includes(d.kind) && d.updatedBy === 'hq')).toBe(true);
     expect(configDocs.some((d) => d.kind === 'branch')).toBe(true);
+    expect(configDocs.some((d) => d.kind === 'user')).toBe(true);
 
     // Append-only: an identical retry is a no-op; an edit of a stored audit entry or decision is 403.
     const entry = auditEntry('dev-1-1', 'branch-riyadh');
