@@ -362,18 +362,35 @@ export function startCollectionReplication<T>(
     }
     const checkpoint = message.checkpoint;
     const documents = acceptPulled(message.documents, 'stream');
-    if (!files.enabled) {
-      stream$.next({ documents, checkpoint });
-      return;
-    }
-    // Fetching files is asynchronous: keep the stream's order, and fall back to a pull (which
-    // RxDB retries) when a file cannot be fetched now.
-    streamOrder = streamOrder.then(() =>
-      files.incoming(documents).then(
-        (withFiles) => stream$.next({ documents: withFiles, checkpoint }),
-        () => stream$.next('RESYNC'),
-      ),
+    // Asynchronous steps keep the stream's order. Any doubt falls back to a pull from the
+    // checkpoint (RESYNC), which returns HQ's CURRENT state of each record and which RxDB retries.
+    streamOrder = streamOrder
+      .then(async () => {
+        if (await olderThanLocal(documents)) {
+          // An echo of this laptop's own earlier write that arrives after a newer one (e.g. a
+          // record saved, then its scan attached): applying it would put the older state back
+          // on screen until the next event. HQ already holds the newer state; pull it instead.
+          stream$.next('RESYNC');
+          return;
+        }
+        stream$.next({ documents: files.enabled ? await files.incoming(documents) : documents, checkpoint });
+      })
+      .catch(() => stream$.next('RESYNC'));
+  };
+
+  /** True when a streamed record is older (by `updatedAt`) than this laptop's copy. */
+  const olderThanLocal = async (documents: WithDeleted<T>[]): Promise<boolean> => {
+    const stamped = documents.filter((d) => typeof (d as { updatedAt?: unknown }).updatedAt === 'string') as unknown as { id: string; updatedAt: string }[];
+    if (stamped.length === 0) return false;
+    const local = await collection.storageInstance.findDocumentsById(
+      stamped.map((d) => d.id),
+      true,
     );
+    const localAt = new Map(local.map((l) => [(l as unknown as { id: string }).id, (l as unknown as { updatedAt?: unknown }).updatedAt]));
+    return stamped.some((d) => {
+      const at = localAt.get(d.id);
+      return typeof at === 'string' && at > d.updatedAt;
+    });
   };
 
   const runStream = async () => {

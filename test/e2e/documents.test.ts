@@ -365,7 +365,10 @@ describe('documents step: add, compare, flag, verify, reject, camera, rotate and
       return parts.join('\n');
     });
     expect(dump.length).toBeGreaterThan(1000);
-    expect(dump).toContain('U2FsdGVkX1'); // crypto-js ciphertext ("Salted__") is there
+    // The records' secret fields are sealed (AES-GCM, shared/security/rxdb-encryption.ts) and the
+    // scans are there, as ciphertext.
+    expect(dump).toContain('"silaSealed"');
+    expect(dump).toMatch(/"data":"[A-Za-z0-9+/=]{2000,}"/); // a stored scan (Blob) of some size
     expect(dump).not.toContain('iVBORw0KGgo'); // PNG
     expect(dump).not.toMatch(/\/9j\/[0-9A-Za-z+/]{4}/); // JPEG
     expect(dump).not.toContain(otherId);
