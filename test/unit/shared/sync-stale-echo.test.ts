@@ -1,0 +1,94 @@
+/**
+ * A streamed echo of this laptop's own earlier write that arrives after a newer write must not
+ * put the older state back (shared/sync/client.ts `olderThanLocal`): a real RxDB collection
+ * replicating through `startCollectionReplication` against an in-memory HQ behind `fetch`, fed by
+ * an external stream source.
+ */
+import { afterEach, expect, test } from 'vitest';
+import { BehaviorSubject, Subject } from 'rxjs';
+import { createRxDatabase, type RxDatabase } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { startCollectionReplication, type CollectionReplication } from '../../../shared/sync/client';
+
+interface Item {
+  id: string;
+  name: string;
+  updatedAt: string;
+}
+
+let db: RxDatabase | null = null;
+let replication: CollectionReplication<Item> | null = null;
+afterEach(async () => {
+  await replication?.cancel();
+  await db?.close();
+  replication = null;
+  db = null;
+});
+
+test('an older echo from the stream is not applied; the laptop pulls the current state instead', async () => {
+  const rows = new Map<string, { doc: Item & { _deleted: boolean }; seq: number }>();
+  let seq = 0;
+  const requests: string[] = [];
+  const fakeFetch: typeof fetch = async (input, init) => {
+    const url = new URL(String(input));
+    requests.push(`${init?.method ?? 'GET'} ${url.pathname}`);
+    if (url.pathname.endsWith('/push')) {
+      for (const row of JSON.parse(String(init?.body)) as { newDocumentState: Item & { _deleted: boolean } }[]) {
+        rows.set(row.newDocumentState.id, { doc: row.newDocumentState, seq: ++seq });
+      }
+      return new Response('[]', { status: 200 });
+    }
+    const after = Number(url.searchParams.get('seq') ?? 0);
+    const docs = [...rows.values()].filter((r) => r.seq > after).sort((a, b) => a.seq - b.seq);
+    const last = docs[docs.length - 1];
+    return Response.json({ documents: docs.map((r) => r.doc), checkpoint: last ? { id: last.doc.id, seq: last.seq } : after ? { id: '', seq: after } : null });
+  };
+
+  db = await createRxDatabase({ name: `stale-echo-${Date.now()}`, storage: getRxStorageMemory(), multiInstance: false });
+  await db.addCollections({
+    items: {
+      schema: {
+        version: 0,
+        primaryKey: 'id',
+        type: 'object',
+        properties: { id: { type: 'string', maxLength: 64 }, name: { type: 'string' }, updatedAt: { type: 'string' } },
+        required: ['id', 'name', 'updatedAt'],
+      },
+    },
+  });
+  const items = db.collections.items!;
+  const data$ = new Subject<string>();
+  replication = startCollectionReplication<Item>({
+    collection: items as never,
+    hqUrl: 'http://hq.test',
+    fetch: fakeFetch,
+    waitForLeadership: false,
+    retryTime: 50,
+    streamSource: { data$, connected$: new BehaviorSubject(true) },
+  });
+  await replication.awaitInSync();
+
+  // Saved, then changed right away (as a document is saved, then gets its scan); both reach HQ.
+  const doc = await items.insert({ id: 'd1', name: 'without scan', updatedAt: '2026-11-22T01:00:00.000Z' });
+  await doc.incrementalPatch({ name: 'with scan', updatedAt: '2026-11-22T01:00:01.000Z' });
+  await replication.awaitInSync();
+  expect(rows.get('d1')?.doc.name).toBe('with scan');
+
+  // Now the stream delivers the echo of the FIRST write (HQ sent it before the second arrived).
+  const seen: string[] = [];
+  const sub = items.findOne('d1').$.subscribe((d) => d && seen.push((d.toJSON() as Item).name));
+  const pullsBefore = requests.filter((r) => r.startsWith('GET')).length;
+  data$.next(JSON.stringify({ documents: [{ id: 'd1', name: 'without scan', updatedAt: '2026-11-22T01:00:00.000Z', _deleted: false }], checkpoint: { id: 'd1', seq: 1 } }));
+  await expect.poll(() => requests.filter((r) => r.startsWith('GET')).length, { timeout: 5_000 }).toBeGreaterThan(pullsBefore);
+  await replication.awaitInSync();
+  await new Promise((r) => setTimeout(r, 200));
+  sub.unsubscribe();
+  // The older state never showed, and the laptop still holds what HQ holds.
+  expect(seen).not.toContain('without scan');
+  expect(((await items.findOne('d1').exec())?.toJSON() as Item).name).toBe('with scan');
+
+  // A genuinely newer state from the stream (another laptop's edit) is applied as before.
+  rows.set('d1', { doc: { id: 'd1', name: 'edited elsewhere', updatedAt: '2026-11-22T01:00:05.000Z', _deleted: false }, seq: ++seq });
+  data$.next(JSON.stringify({ documents: [rows.get('d1')!.doc], checkpoint: { id: 'd1', seq } }));
+  await expect.poll(async () => ((await items.findOne('d1').exec())?.toJSON() as Item).name, { timeout: 5_000 }).toBe('edited elsewhere');
+});
