@@ -3,7 +3,7 @@
  * collection of the shared registry, on PostgreSQL (pg pool) or embedded PGlite.
  * See shared/sync/protocol.ts for the URL layout and wire types.
  */
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { STATUS_CODES, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { collectionsByName, type CollectionDef } from '../shared/schema';
 import {
@@ -123,6 +123,26 @@ export async function startHq(opts: StartHqOptions = {}): Promise<RunningHq> {
     return503OnClosing: true,
     forceCloseConnections: true,
     ...(opts.trustProxy ? { trustProxy: opts.trustProxy.split(',').map((x) => x.trim()) } : {}),
+    // Requests Node refuses before any route sees them (headers too large, broken framing, too
+    // slow): answered in the HQ's own error format, with the connection closed (so a keep-alive
+    // client does not reuse a socket the server is closing).
+    clientErrorHandler: (err, socket) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ECONNRESET' || socket.destroyed) return;
+      const e =
+        code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new HqError(408, 'TIMEOUT', 'The request did not arrive in time.', 'لم يكتمل وصول الطلب إلى الخادم المركزي في الوقت المحدد. تحقّق من الاتصال، وستُعاد المحاولة تلقائيًا.')
+          : code === 'HPE_HEADER_OVERFLOW'
+            ? new HqError(431, 'MALFORMED_REQUEST', 'Request headers are too large.', 'وصل إلى الخادم المركزي طلب برؤوس أكبر من المسموح فلم يُقرأ، ولم يُحفظ منه شيء. حدّث التطبيق ثم أعد المحاولة.')
+            : errors.malformed('The request could not be read.');
+      const body = JSON.stringify(e.toBody());
+      if (socket.writable) {
+        socket.write(
+          `HTTP/1.1 ${e.statusCode} ${STATUS_CODES[e.statusCode] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      socket.destroy(err);
+    },
     // Router-level refusals (bad URL encoding, over-long path parameters) in the HQ's own
     // error format, like every other error.
     frameworkErrors: (error, _request, reply) => {
