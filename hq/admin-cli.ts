@@ -83,6 +83,7 @@ export async function runAdminCommand(argv: string[], io: CliIo): Promise<number
     switch (command) {
       case 'create-admin': {
         const u = await createUser(db, { username: need('username'), displayName: flags['display-name'] ?? flags.username, role: 'hq_admin', branchIds: [], password: await password() });
+        await publishUsers(db, [u.id]);
         io.out(`Created HQ administrator ${u.username} (${u.id}).`);
         return 0;
       }

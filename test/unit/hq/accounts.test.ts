@@ -244,8 +244,9 @@ describe('backup, restore and the admin CLI', () => {
     const target = await openPglite();
     await runMigrations(target);
     const summary = await restoreDatabase(target, file);
-    // Two beneficiaries and the branch's hq_config entry the CLI published.
-    expect(summary.rows).toMatchObject({ hq_users: 2, hq_branches: 1, sync_documents: 3 });
+    // Two beneficiaries and the hq_config entries the CLI published: the branch and both users
+    // (the user directory laptops read).
+    expect(summary.rows).toMatchObject({ hq_users: 2, hq_branches: 1, sync_documents: 5 });
     const restored = await pullChanges(target, beneficiaries, null, 10);
     expect(restored.documents.map((d) => d.id)).toEqual(['b1', 'b2']);
     expect(restored.checkpoint!.seq).toBe(maxBefore);
@@ -261,6 +262,6 @@ describe('backup, restore and the admin CLI', () => {
       await d.close();
       return openPglite(join(dir, 'data'));
     }), join(dir, 'second.jsonl')).catch((e: unknown) => e);
-    expect(again).toMatchObject({ rows: { sync_documents: 3 } });
+    expect(again).toMatchObject({ rows: { sync_documents: 5 } });
   }, 60_000);
 });
