@@ -14,7 +14,7 @@ import { applyDocumentLocale, createI18n, directionOf } from './i18n';
 import { detectPlatform } from './platform';
 import { useSession } from './state/session';
 import { createSyncController } from './data/sync';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 import { Root } from './Root';
 
 // zod would probe `new Function` for speed; the CSP forbids eval, so don't even try.
@@ -50,7 +50,7 @@ createRoot(container).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
       <DirectionProvider initialDirection={directionOf(locale)} detectDirection={false}>
-        <MantineProvider theme={theme}>
+        <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
           <ModalsProvider>
             <Notifications position="top-center" />
             <Root platform={platform} sync={sync} />
