@@ -209,7 +209,7 @@ describe('sync panel and conflicts between two laptops', () => {
     expect(await row.getByTestId('conflict-other').textContent()).toBe(fromA);
     expect(await conflict.getByTestId('conflict-field').count()).toBe(1); // only the notes disagree
     const header = (await conflict.getByTestId('conflict-fields').locator('thead').textContent()) ?? '';
-    expect(header).toContain(userB.userId.slice(0, 8)); // who made the version kept (HQ publishes no names yet)
+    expect(header).toContain(userB.displayName); // who made the version kept (named from HQ's user directory)
     expect(header).toContain(userA.displayName); // who made the other one…
     expect(header).toContain('هذا الجهاز'); // …on which laptop
     await shot(a.page, 'sync-conflicts-ar');

@@ -54,7 +54,7 @@ function Lines({ lines, testId }: { lines: string[]; testId: string }) {
 function Who({ who, at, device, directory }: { who: string | undefined; at: string | undefined; device?: string; directory: SyncDirectory }) {
   const { t } = useTranslation();
   const time = useTimeFormat();
-  // HQ publishes no user directory to laptops yet: another user is shown by a short id.
+  // Named from HQ's user directory (hq_config user entries); a short id until it has arrived.
   const person = directory.person(who) ?? (who ? t('syncStatus.conflicts.otherUser', { id: who.slice(0, 8) }) : t('syncStatus.conflicts.unknownPerson'));
   const machine = device ? directory.device(device) : null;
   return (
