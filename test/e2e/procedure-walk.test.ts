@@ -303,22 +303,32 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
       await other.waitFor({ state: 'detached' });
     }
     await expect.poll(() => pending.count()).toBeGreaterThanOrEqual(service.requiredDocuments.length);
+    // Known intermittent problem (see the session note): now and then a document card is replaced
+    // under the test right after its scan is saved. Take the pending list again, at most twice; the
+    // outcome (every required document verified) is still checked below.
+    let retries = 0;
     while ((await pending.count()) > 0) {
       const before = await pending.count();
       // Pin the card by its record id: the list's order can change when a document is saved.
       const documentId = await pending.first().getAttribute('data-document-id');
       const card = page.locator(`[data-testid="document-card"][data-document-id="${documentId}"]`);
-      if ((await card.getByTestId('scan-thumb').count()) === 0) {
-        // Verification needs the scan: attach it to the document (e.g. the ID typed at reception).
-        await card.getByTestId('document-edit').click();
-        const edit = page.getByTestId('document-editor');
-        await attachScan(page, edit);
-        await edit.getByTestId('document-save').click();
-        await edit.waitFor({ state: 'detached' });
-        await card.getByTestId('scan-thumb').waitFor();
+      try {
+        if ((await card.getByTestId('scan-thumb').count()) === 0) {
+          // Verification needs the scan: attach it to the document (e.g. the ID typed at reception).
+          await card.getByTestId('document-edit').click({ timeout: 15_000 });
+          const edit = page.getByTestId('document-editor');
+          await attachScan(page, edit);
+          await edit.getByTestId('document-save').click();
+          await edit.waitFor({ state: 'detached' });
+          await card.getByTestId('scan-thumb').waitFor({ timeout: 15_000 });
+        }
+        await card.getByTestId('document-verify').click({ timeout: 15_000 });
+        await expect.poll(() => pending.count(), { timeout: 15_000 }).toBe(before - 1);
+      } catch (err) {
+        if (++retries > 2) throw err;
+        console.warn(`walk ${w.profileId}: document ${documentId} changed under the test (${retries}); taking the pending list again`);
+        if (await page.getByTestId('document-editor').count()) await page.keyboard.press('Escape');
       }
-      await card.getByTestId('document-verify').click();
-      await expect.poll(() => pending.count()).toBe(before - 1);
     }
     await expect.poll(() => idItem.getAttribute('data-status')).toBe('verified');
     await shot(page, '11-documents-verified');
