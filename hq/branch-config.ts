@@ -61,27 +61,41 @@ export async function publishBranches(db: Database, only?: readonly string[], on
     only ? [[...only]] : [],
   );
   if (rows.length === 0) return 0;
-  const ids = rows.map((r) => branchConfigId(r.id));
+  const at = new Date().toISOString();
+  return writeConfigEntries(db, rows.map((r) => ({ key: r.id, entry: entryOf(r, at) })), content, at, onSkip);
+}
+
+/**
+ * Writes HQ-published hq_config entries through the replication store (sequence, NOTIFY): each
+ * only when missing or when its `content` changed, keeping its creation time; an entry that fails
+ * the shared schema is skipped and reported (`key` names it), never half-written. Returns how
+ * many were written. Used for branches and for the user directory (hq/user-config.ts).
+ */
+export async function writeConfigEntries(
+  db: Database,
+  entries: readonly { key: string; entry: HqConfigEntry & { _deleted: false } }[],
+  content: (doc: SyncDocument | HqConfigEntry) => unknown,
+  at: string,
+  onSkip?: (key: string, reason: string) => void,
+): Promise<number> {
+  if (entries.length === 0) return 0;
   const { rows: stored } = await db.query<{ id: string; doc: SyncDocument | string }>(
     "SELECT id, doc FROM sync_documents WHERE collection = 'hq_config' AND id = ANY($1::text[])",
-    [ids],
+    [entries.map((e) => e.entry.id)],
   );
   const storedById = new Map(stored.map((r) => [r.id, typeof r.doc === 'string' ? (JSON.parse(r.doc) as SyncDocument) : r.doc]));
-  const at = new Date().toISOString();
   const pushes: { newDocumentState: SyncDocument; assumedMasterState?: SyncDocument }[] = [];
-  for (const row of rows) {
-    const entry = entryOf(row, at);
+  for (const { key, entry } of entries) {
     const current = storedById.get(entry.id);
     if (current && jsonDeepEqual(content(current), content(entry))) continue;
     const checked = validateDocument(hqConfig, entry);
     if (!checked.ok) {
-      onSkip?.(row.id, checked.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+      onSkip?.(key, checked.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
       continue;
     }
     const next = current ? { ...entry, createdAt: String((current as Record<string, unknown>).createdAt ?? at) } : entry;
     pushes.push(current ? { newDocumentState: next as SyncDocument, assumedMasterState: current } : { newDocumentState: next as SyncDocument });
   }
   if (pushes.length === 0) return 0;
-  const outcome = await pushChanges(db, hqConfig, pushes);
-  return outcome.written;
+  return (await pushChanges(db, hqConfig, pushes)).written;
 }

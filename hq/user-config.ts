@@ -6,10 +6,10 @@
  * conflict. Run at start-up and whenever an account is created or deactivated; an entry is
  * rewritten only when it changed.
  */
-import { hqConfig, validateDocument, type HqConfigEntry, type Role } from '../shared/schema';
-import { jsonDeepEqual, type SyncDocument } from '../shared/sync/protocol';
+import type { HqConfigEntry, Role } from '../shared/schema';
+import type { SyncDocument } from '../shared/sync/protocol';
+import { writeConfigEntries } from './branch-config';
 import type { Database } from './db';
-import { pushChanges } from './store';
 
 interface UserRow {
   id: string;
@@ -60,25 +60,6 @@ export async function publishUsers(db: Database, only?: readonly string[], onSki
     only ? [[...only]] : [],
   );
   if (rows.length === 0) return 0;
-  const { rows: stored } = await db.query<{ id: string; doc: SyncDocument | string }>(
-    "SELECT id, doc FROM sync_documents WHERE collection = 'hq_config' AND id = ANY($1::text[])",
-    [rows.map((r) => userConfigId(r.id))],
-  );
-  const storedById = new Map(stored.map((r) => [r.id, typeof r.doc === 'string' ? (JSON.parse(r.doc) as SyncDocument) : r.doc]));
   const at = new Date().toISOString();
-  const pushes: { newDocumentState: SyncDocument; assumedMasterState?: SyncDocument }[] = [];
-  for (const row of rows) {
-    const entry = entryOf(row, at);
-    const current = storedById.get(entry.id);
-    if (current && jsonDeepEqual(content(current), content(entry))) continue;
-    const checked = validateDocument(hqConfig, entry);
-    if (!checked.ok) {
-      onSkip?.(row.id, checked.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
-      continue;
-    }
-    const next = current ? { ...entry, createdAt: String((current as Record<string, unknown>).createdAt ?? at) } : entry;
-    pushes.push(current ? { newDocumentState: next as SyncDocument, assumedMasterState: current } : { newDocumentState: next as SyncDocument });
-  }
-  if (pushes.length === 0) return 0;
-  return (await pushChanges(db, hqConfig, pushes)).written;
+  return writeConfigEntries(db, rows.map((r) => ({ key: r.id, entry: entryOf(r, at) })), content, at, onSkip);
 }
