@@ -12,9 +12,10 @@
  *   first open — also after an upgrade interrupted half-way — and its attachments stay readable.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRxDatabase, getChangedDocumentsSince, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
+import { createRxDatabase, getChangedDocumentsSince, getRxReplicationMetaInstanceSchema, type MigrationStrategies, type RxCollection, type RxDatabase, type RxJsonSchema, type RxStorage, type RxStorageInstance } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
 import { disableWarnings } from 'rxdb/plugins/dev-mode';
@@ -27,12 +28,14 @@ import {
   LEGACY_CRYPTO_JS_PREFIX,
   RXDB_ENCRYPTION_VERSION,
   SEALED_FIELD,
+  SEALED_FOR_FIELD,
   StoreDecryptionError,
   decryptAttachmentBytes,
   decryptRecordFields,
   encryptAttachmentBytes,
   encryptRecordFields,
   upgradeLegacyValues,
+  wrappedAesGcmEncryptionStorage,
 } from '../../../shared/security/rxdb-encryption';
 import { samples } from '../renderer/store-fixtures';
 import { dumpIndexedDb } from '../renderer/store-helpers';
@@ -304,6 +307,148 @@ describe('in the app database', () => {
     expect(stored[0]).toBe(RXDB_ENCRYPTION_VERSION);
     expect(stored.length).toBe(bytes.length + 29);
     expect(new TextDecoder().decode(stored)).not.toContain('SCAN-MARKER');
+  });
+});
+
+describe('the replication’s copy of each record (RxDB replication meta)', () => {
+  /** A replication of `beneficiaries` against an in-memory "HQ" (pull everything once, accept every push). */
+  function replicateAgainst(db: SilaDatabase, hq: Map<string, Doc>, pushed: Doc[]) {
+    return replicateRxCollection<Doc, { n: number }>({
+      collection: db.beneficiaries as unknown as RxCollection<Doc>,
+      replicationIdentifier: 'test-meta-sharing',
+      live: true,
+      waitForLeadership: false,
+      pull: {
+        handler: async (checkpoint) =>
+          checkpoint ? { documents: [], checkpoint } : { documents: [...hq.values()].map((d) => ({ ...structuredClone(d), _deleted: false })) as never, checkpoint: { n: hq.size } },
+      },
+      push: {
+        handler: async (rows) => {
+          for (const row of rows) {
+            hq.set(String(row.newDocumentState.id), structuredClone(row.newDocumentState as Doc));
+            pushed.push(row.newDocumentState as Doc);
+          }
+          return [];
+        },
+      },
+    });
+  }
+  const metaKey = (spy: ReturnType<typeof spyStorage>, db: string) => [...spy.raw.keys()].find((k) => k.startsWith(`${db}/rx-replication-meta-`))!;
+  async function rawMetaDocs(spy: ReturnType<typeof spyStorage>, db: string): Promise<Doc[]> {
+    const [, collection] = metaKey(spy, db).split('/');
+    const inst = await spy.rawInstance(db, collection!);
+    const all = await getChangedDocumentsSince(inst, 1000, undefined as never);
+    await inst.close();
+    return (all.documents as Doc[]).filter((d) => d.isCheckpoint === '0');
+  }
+  /** The meta instance opened through the encryption wrapper alone (no record collection open beside it). */
+  async function openMetaAlone(spy: ReturnType<typeof spyStorage>, db: SilaDatabase, dbName: string, dataKey: DataKey) {
+    const [, collectionName] = metaKey(spy, dbName).split('/');
+    const storage = wrappedAesGcmEncryptionStorage({ storage: spy.memory as never, dataKey });
+    return storage.createStorageInstance<Doc>({
+      databaseName: dbName,
+      collectionName: collectionName!,
+      databaseInstanceToken: 'test',
+      multiInstance: false,
+      options: {},
+      schema: getRxReplicationMetaInstanceSchema(db.beneficiaries.schema.jsonSchema as never, true) as never,
+      password: await deriveRxdbEncryptionPassword(dataKey),
+      devMode: false,
+    });
+  }
+
+  it('is sealed like the record, with the record’s own blob (one encryption per pulled or pushed record), and reads back clear', async () => {
+    const spy = spyStorage();
+    const dataKey = await key(21);
+    const fieldKey = await deriveRxdbFieldKey(dataKey);
+    const db: SilaDatabase = await track(createDatabase({ name: 'enc-meta', dataKey, storage: spy.storage }));
+    const base = sampleWithAllSecrets('beneficiaries');
+    const hq = new Map<string, Doc>(['m0', 'm1', 'm2'].map((id, i) => [id, { ...structuredClone(base), id, fullName: `مستفيدة من المقر ${i}`, phone: `+96655000000${i}` }]));
+    const pushed: Doc[] = [];
+    const replication = replicateAgainst(db, hq, pushed);
+    await replication.awaitInitialReplication();
+    expect((await db.beneficiaries.findOne('m1').exec())?.fullName).toBe('مستفيدة من المقر 1');
+
+    let metas = await rawMetaDocs(spy, 'enc-meta');
+    expect(metas.map((m) => m.itemId).sort()).toEqual(['m0', 'm1', 'm2']);
+    for (const meta of metas) {
+      const id = String(meta.itemId);
+      const record = await spy.rawDoc('enc-meta', 'beneficiaries', id);
+      const data = meta.docData as Doc;
+      expect(meta[SEALED_FOR_FIELD]).toBe('beneficiaries');
+      expect(meta[SEALED_FIELD]).toBeUndefined();
+      // encrypted fields are not in the copy; clear ones are, as in the record
+      for (const field of collectionsByName.get('beneficiaries')!.encrypted) expect(data[field], `docData.${field}`).toBeUndefined();
+      expect(data.branchId).toBe(base.branchId);
+      expect(data[SEALED_FIELD]).toMatch(NEW_FORMAT);
+      expect(data[SEALED_FIELD], 'the record’s blob is reused').toBe(record[SEALED_FIELD]);
+      for (const secret of clearStrings(hq.get(id)!.fullName).concat(String(hq.get(id)!.phone), String(base.nationalId))) expect(JSON.stringify(meta)).not.toContain(secret);
+    }
+
+    // A local edit is pushed; the copy of HQ's state becomes the pushed state, again sharing the record's blob.
+    await (await db.beneficiaries.findOne('m0').exec())!.incrementalPatch({ phone: '+966559999999' });
+    await replication.awaitInSync();
+    expect(pushed.map((d) => [d.id, d.phone])).toEqual([['m0', '+966559999999']]);
+    metas = await rawMetaDocs(spy, 'enc-meta');
+    const m0 = metas.find((m) => m.itemId === 'm0')!;
+    expect((m0.docData as Doc)[SEALED_FIELD]).toBe((await spy.rawDoc('enc-meta', 'beneficiaries', 'm0'))[SEALED_FIELD]);
+    expect((await decryptRecordFields(fieldKey, (m0.docData as Doc)[SEALED_FIELD], 'beneficiaries', 'm0')).phone).toBe('+966559999999');
+    await replication.cancel();
+
+    // Read back through the wrapper alone (without the record collection beside it): the clear HQ state.
+    const meta = await openMetaAlone(spy, db, 'enc-meta', dataKey);
+    const [back] = await meta.findDocumentsById(['m1|0'], false);
+    expect(back!.docData).toMatchObject({ id: 'm1', fullName: 'مستفيدة من المقر 1', phone: '+966550000001', nationalId: base.nationalId, branchId: base.branchId });
+    expect(back![SEALED_FOR_FIELD]).toBeUndefined();
+    expect((back!.docData as Doc)[SEALED_FIELD]).toBeUndefined();
+    await meta.close();
+  });
+
+  it('a copy whose blob was moved from another record, or relabelled for another collection, is refused', async () => {
+    const spy = spyStorage();
+    const dataKey = await key(22);
+    const db: SilaDatabase = await track(createDatabase({ name: 'enc-meta-tamper', dataKey, storage: spy.storage }));
+    const base = sampleWithAllSecrets('beneficiaries');
+    const hq = new Map<string, Doc>(['t0', 't1', 't2'].map((id, i) => [id, { ...structuredClone(base), id, fullName: `اسم ${i}` }]));
+    const replication = replicateAgainst(db, hq, []);
+    await replication.awaitInitialReplication();
+    await replication.cancel();
+    const [, metaCollection] = metaKey(spy, 'enc-meta-tamper').split('/');
+    const metas = await rawMetaDocs(spy, 'enc-meta-tamper');
+    const t1 = metas.find((m) => m.itemId === 't1')!;
+    await spy.tamper('enc-meta-tamper', metaCollection!, 't0|0', { docData: { ...(metas.find((m) => m.itemId === 't0')!.docData as Doc), [SEALED_FIELD]: (t1.docData as Doc)[SEALED_FIELD] } });
+    await spy.tamper('enc-meta-tamper', metaCollection!, 't2|0', { [SEALED_FOR_FIELD]: 'contact_logs' });
+
+    const meta = await openMetaAlone(spy, db, 'enc-meta-tamper', dataKey);
+    await expect(meta.findDocumentsById(['t0|0'], false)).rejects.toMatchObject({ code: 'STORE_DECRYPT', documentId: 't0|0', reason: 'cannot-open' });
+    await expect(meta.findDocumentsById(['t2|0'], false)).rejects.toMatchObject({ code: 'STORE_DECRYPT', documentId: 't2|0', reason: 'cannot-open' });
+    expect((await meta.findDocumentsById(['t1|0'], false))[0]!.docData).toMatchObject({ id: 't1', fullName: 'اسم 1' });
+    await meta.close();
+  });
+
+  it('copies in the earlier form (the whole state sealed on the meta document) stay readable', async () => {
+    const spy = spyStorage();
+    const dataKey = await key(23);
+    const db: SilaDatabase = await track(createDatabase({ name: 'enc-meta-old', dataKey, storage: spy.storage }));
+    const base = sampleWithAllSecrets('beneficiaries');
+    const replication = replicateAgainst(db, new Map([['o0', { ...structuredClone(base), id: 'o0', fullName: 'اسم قديم' }]]), []);
+    await replication.awaitInitialReplication();
+    await replication.cancel();
+    // Written by a wrapper that does not know the record collection: the earlier form.
+    const alone = await openMetaAlone(spy, db, 'enc-meta-old', dataKey);
+    const [current] = await alone.findDocumentsById(['o0|0'], true);
+    const state = { ...(current!.docData as Doc), fullName: 'اسم بالصيغة السابقة' };
+    const res = await alone.bulkWrite([{ previous: current!, document: { ...current!, docData: state, _rev: `2-${'a'.repeat(32)}`, _meta: { lwt: Date.now() } } as never }], 'test');
+    expect(res.error).toEqual([]);
+    await alone.close();
+    const raw = (await rawMetaDocs(spy, 'enc-meta-old'))[0]!;
+    expect(raw.docData).toBeUndefined();
+    expect(raw[SEALED_FIELD]).toMatch(NEW_FORMAT);
+    expect(JSON.stringify(raw)).not.toContain('الصيغة السابقة');
+    // …and read by the meta instance of the open database, whose record collection is known.
+    const again = await openMetaAlone(spy, db, 'enc-meta-old', dataKey);
+    expect((await again.findDocumentsById(['o0|0'], false))[0]!.docData).toMatchObject({ id: 'o0', fullName: 'اسم بالصيغة السابقة' });
+    await again.close();
   });
 });
 
