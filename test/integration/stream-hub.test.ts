@@ -204,6 +204,9 @@ describe.each(['pglite', 'postgres'] as const)('multiplexed change stream on %s'
     const laptop = await startClient(url, USERS.delegateA.username, 'dev-hub-invalid');
     clients.push(laptop);
     await waitFor(async () => laptop.hub.status.connected, 10_000, 'the stream');
+    // Connecting makes every replication pull once (RESYNC); let that pull finish first, or it
+    // could be the one that meets the record (source 'pull' instead of 'stream').
+    await Promise.all([...laptop.replications.values()].map((r) => r.replicationState.awaitInSync()));
     const bad = { ...docsOf.beneficiaries('hub-bad-1', 'branch-riyadh'), nationalId: '1012345673', _deleted: false }; // wrong check digit
     const db = new pg.Client({ connectionString: backend.hqOptions.databaseUrl });
     await db.connect();

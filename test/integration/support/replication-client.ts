@@ -1,8 +1,8 @@
 /**
  * One simulated laptop for the replication integration tests, run in its OWN child process
  * (RxDB's free tier opens at most 13 collections per JavaScript realm, across every database
- * of the realm). A real RxDB database (Dexie storage over fake-indexeddb, encrypted fields as
- * on a real laptop) with the collections of the shared registry, each created with the sync
+ * of the realm). A real RxDB database (Dexie storage over fake-indexeddb, encrypted at rest with
+ * the laptop's own AES-256-GCM storage wrapper) with the collections of the shared registry, each created with the sync
  * merge conflict handler, replicated to a real HQ by `startSync` after a real sign-in with a
  * device key pair (ECDSA P-256, Web Crypto). Driven over IPC: each request `{ id, cmd, args }`
  * gets one reply `{ id, ok, value | error }`.
@@ -12,7 +12,8 @@ import { addRxPlugin, createRxDatabase, type RxCollection, type RxDatabase } fro
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { wrappedKeyEncryptionCryptoJsStorage } from 'rxdb/plugins/encryption-crypto-js';
+import { deriveRxdbEncryptionPassword, importDataKey } from '../../../shared/security';
+import { wrappedAesGcmEncryptionStorage } from '../../../shared/security/rxdb-encryption';
 import { collections, toRxJsonSchema, type Role } from '../../../shared/schema';
 import { migrationStrategies } from '../../../renderer/src/data/migrations';
 import { ATTACHMENT_COLLECTIONS } from '../../../shared/sync/protocol';
@@ -98,10 +99,15 @@ const handlers: Record<string, (args: Record<string, unknown>) => Promise<unknow
     if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status} ${JSON.stringify(signIn.body)}`);
     session = { ...(signIn.body as Session), deviceId };
 
+    // The laptop's at-rest encryption (renderer/src/data/database.ts): the AES-256-GCM storage
+    // wrapper under a data key (the app unwraps it with the user's password; here one per laptop
+    // name, so a reopened laptop reads its own store).
+    const rawKey = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`sila-test-laptop-${String(args.name)}`)));
+    const dataKey = await importDataKey(rawKey);
     db = await createRxDatabase({
       name: String(args.name),
-      storage: wrappedKeyEncryptionCryptoJsStorage({ storage: getRxStorageDexie({ indexedDB, IDBKeyRange }) }),
-      password: `test-password-${String(args.name)}`,
+      storage: wrappedAesGcmEncryptionStorage({ storage: getRxStorageDexie({ indexedDB, IDBKeyRange }), dataKey }),
+      password: await deriveRxdbEncryptionPassword(dataKey),
       multiInstance: false,
     });
     const wanted = Array.isArray(args.collections) ? (args.collections as string[]) : collections.map((c) => c.name);
