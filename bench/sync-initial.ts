@@ -3,23 +3,27 @@
  * 30,000 related documents (support requests, interviews, contact logs), from
  *   (a) Sila: HQ (`npm run hq` in its own process) on PostgreSQL → `startSync` into a fresh RxDB
  *       database (the app's 12 collections, three-way-merge conflict handlers, every pulled
- *       document validated against the shared schema);
+ *       document validated against the shared schema, fields encrypted at rest);
  *   (b) PouchDB: pouchdb-server 4 (on-disk LevelDB, its default) → `replicate.from` into a fresh
  *       PouchDB database,
- * both on this machine over loopback, both clients in this Node process with in-memory storage
- * (RxDB storage-memory, pouchdb-adapter-memory), so the comparison is of the sync path, not of
- * IndexedDB. Batch size 1000 for both (Sila's maximum; PouchDB's default is 100, slower).
+ * both on this machine over loopback, with two pairs of clients (`--client node|chromium|both`):
+ *   - node: both in this Node process with in-memory storage (RxDB storage-memory under the
+ *     at-rest encryption wrapper, pouchdb-adapter-memory), batch 1000 for both — the sync path;
+ *   - chromium: both in headless Chromium on IndexedDB, as on the laptop — Sila is the renderer's
+ *     own store (`createDatabase`, Dexie, production build, the app's pull batch) driven through
+ *     bench/sync-harness; PouchDB is its browser build (IndexedDB adapter), batch 1000.
  *
- * Run: `npx tsx bench/sync-initial.ts [--count 10000] [--runs 1]`. pouchdb-server/pouchdb are
- * installed on first use into $TMPDIR/sila-bench-pouchdb (about 70 s), not into the project.
- * Target: Sila at least 2× faster.
+ * Run: `npx tsx bench/sync-initial.ts [--count 10000] [--runs 1] [--client both]` (bench/README.md
+ * lists every option). pouchdb-server/pouchdb are installed on first use into
+ * $TMPDIR/sila-bench-pouchdb (about 70 s), not into the project. Target: Sila at least 2× faster.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { addRxPlugin, createRxDatabase, type RxDatabase } from 'rxdb';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
@@ -28,7 +32,12 @@ import { wrappedAesGcmEncryptionStorage } from '../shared/security/rxdb-encrypti
 import { collections, toRxJsonSchema } from '../shared/schema';
 import { migrationStrategies } from '../renderer/src/data/migrations';
 import { startSync, syncConflictHandler } from '../shared/sync/manager';
+import { DEFAULT_PULL_BATCH_SIZE } from '../shared/sync/protocol';
 import { BRANCH_DATA, freePort, seedAccounts, seedBranchDocuments, signInDevice, startHqProcess, tempPostgres } from './sync-support';
+import { buildSyncHarness } from './sync-harness/build';
+import { serveStatic, type StaticServer } from '../test/e2e/helpers/static-server';
+import { chromiumArgs, chromiumPath } from '../test/e2e/helpers/browser';
+import type { HarnessRun } from './sync-harness/main';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,6 +47,22 @@ const COUNT = arg('count', 10_000);
 const RUNS = arg('runs', 1);
 /** The app encrypts sensitive fields at rest (AES-GCM, shared/security/rxdb-encryption.ts); --no-encryption measures without. */
 const ENCRYPTION = !process.argv.includes('--no-encryption');
+/** --sila-only skips the PouchDB peer (for profiling Sila's side; prints no ratio). */
+const SILA_ONLY = process.argv.includes('--sila-only');
+/** Which clients: `node` (both in this process, memory storage), `chromium` (both in Chromium on IndexedDB), `both` (default). */
+const CLIENT = (() => {
+  const i = process.argv.indexOf('--client');
+  const v = i >= 0 ? process.argv[i + 1] : 'both';
+  if (v !== 'node' && v !== 'chromium' && v !== 'both') throw new Error(`--client node|chromium|both, not ${v}`);
+  return v;
+})();
+/** Pull batch of the Chromium client: the app's default (shared/sync/protocol.ts) unless --browser-batch N. */
+const BROWSER_BATCH = arg('browser-batch', DEFAULT_PULL_BATCH_SIZE);
+/** --cpu-profile FILE: a V8 CPU profile of the first Chromium Sila run (open it in Chromium's DevTools). */
+const CPU_PROFILE = (() => {
+  const i = process.argv.indexOf('--cpu-profile');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
 const BATCH = 1000;
 addRxPlugin(RxDBMigrationSchemaPlugin);
 
@@ -176,44 +201,193 @@ async function pouchInitialSync(PouchDB: PouchCtor, remote: string, run: number)
   }
 }
 
+/** Lets pages of `origin` call pouchdb-server (what `add-cors-to-couchdb` does for CouchDB). */
+async function enablePouchCors(url: string, origin: string) {
+  const settings: Array<[string, string]> = [
+    ['httpd/enable_cors', 'true'],
+    ['cors/origins', origin],
+    ['cors/credentials', 'true'],
+    ['cors/methods', 'GET, PUT, POST, HEAD, DELETE'],
+    ['cors/headers', 'accept, authorization, content-type, origin, referer'],
+  ];
+  for (const [key, value] of settings) {
+    const res = await fetch(`${url}/_config/${key}`, { method: 'PUT', body: JSON.stringify(value) });
+    if (!res.ok) throw new Error(`pouchdb-server config ${key}: ${res.status} ${await res.text()}`);
+  }
+}
+
+interface Browser {
+  context: BrowserContext;
+  web: StaticServer;
+  close(): Promise<void>;
+}
+
+async function openBrowser(): Promise<Browser> {
+  const out = await mkdtemp(join(tmpdir(), 'sila-sync-harness-'));
+  const profile = await mkdtemp(join(tmpdir(), 'sila-sync-bench-profile-'));
+  await buildSyncHarness(out, { minify: !CPU_PROFILE });
+  const web = await serveStatic(out);
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: chromiumArgs, headless: true });
+  return {
+    context,
+    web,
+    async close() {
+      await context.close();
+      await web.close();
+      await rm(out, { recursive: true, force: true });
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function silaBrowserSync(browser: Browser, hqUrl: string, username: string, run: number): Promise<{ ms: number; docs: number }> {
+  const session = await signInDevice(hqUrl, username, `bench-browser-${run}-${Date.now()}`);
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(browser.web.url);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    const opts: HarnessRun = {
+      hqUrl,
+      accessToken: session.accessToken,
+      user: { userId: session.user.id, role: session.user.role, branchIds: session.user.branchIds },
+      pullBatchSize: BROWSER_BATCH,
+      count: BRANCH_DATA.map(([name]) => name),
+    };
+    const cdp = CPU_PROFILE && run === 0 ? await browser.context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
+    const r = await page.evaluate((o) => window.silaSync.run(o), opts);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await writeFile(CPU_PROFILE!, JSON.stringify(profile));
+      log(`  CPU profile of the Chromium Sila run written to ${CPU_PROFILE}`);
+    }
+    if (r.problems.length > 0) throw new Error(`sync problems in Chromium: ${r.problems.slice(0, 3).join('; ')}`);
+    return { ms: r.ms, docs: r.docs };
+  } finally {
+    await page.close();
+  }
+}
+
+async function pouchBrowserSync(browser: Browser, remote: string, run: number): Promise<{ ms: number; docs: number }> {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(browser.web.url);
+    await page.addScriptTag({ path: join(POUCH_DIR, 'node_modules', 'pouchdb', 'dist', 'pouchdb.min.js') });
+    return await page.evaluate(
+      async ({ remote, name, batch }) => {
+        const PouchDB = (window as unknown as { PouchDB: new (n: string) => PouchDbLike }).PouchDB;
+        const local = new PouchDB(name); // the browser build's default adapter: IndexedDB
+        try {
+          const t0 = performance.now();
+          const result = await local.replicate.from(remote, { batch_size: batch, batches_limit: 10 });
+          const ms = performance.now() - t0;
+          if (!result.ok) throw new Error('PouchDB replication failed');
+          return { ms, docs: (await local.info()).doc_count };
+        } finally {
+          await local.destroy();
+        }
+      },
+      { remote, name: `bench-browser-${run}-${Date.now()}`, batch: BATCH },
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+interface Result {
+  label: string;
+  sila: number[];
+  pouch: number[];
+  silaWhat: string;
+  pouchWhat: string;
+}
+
+function report(total: number, r: Result) {
+  const best = (xs: number[]) => Math.min(...xs);
+  const s = best(r.sila);
+  log(`${r.label}`);
+  log(`  Sila (${r.silaWhat}): ${(s / 1000).toFixed(2)} s, ${Math.round(total / (s / 1000))} documents/s`);
+  if (r.pouch.length === 0) {
+    log('  (no PouchDB run, no ratio)');
+    return;
+  }
+  const p = best(r.pouch);
+  const ratio = p / s;
+  log(`  PouchDB (${r.pouchWhat}): ${(p / 1000).toFixed(2)} s, ${Math.round(total / (p / 1000))} documents/s`);
+  log(`  Sila is ${ratio.toFixed(2)}× ${ratio >= 1 ? 'faster' : 'slower'} (target ≥ 2×: ${ratio >= 2 ? 'MET' : 'NOT MET'})`);
+}
+
 async function main() {
   const total = COUNT * BRANCH_DATA.length;
-  log(`Initial sync of one branch: ${COUNT} beneficiaries + ${COUNT * 3} related documents = ${total} documents, loopback, batch ${BATCH}`);
+  log(`Initial sync of one branch: ${COUNT} beneficiaries + ${COUNT * 3} related documents = ${total} documents, loopback`);
   const { PouchDB, serverBin } = ensurePouch();
   const pgdb = await tempPostgres();
   const pouchDir = await mkdtemp(join(tmpdir(), 'sila-bench-pouch-data-'));
   let hq: Awaited<ReturnType<typeof startHqProcess>> | null = null;
   let pouch: Awaited<ReturnType<typeof startPouchServer>> | null = null;
+  let browser: Browser | null = null;
   try {
+    if (CLIENT !== 'node') browser = await openBrowser();
     const [user] = await seedAccounts(pgdb.url, [BRANCH], 1);
     await seedBranchDocuments(pgdb.url, BRANCH, COUNT);
-    hq = await startHqProcess(pgdb.url);
+    // The harness page's origin may call HQ (as the renderer's own origins may).
+    hq = await startHqProcess(pgdb.url, browser ? { SILA_ALLOWED_ORIGINS: browser.web.origin } : {});
     pouch = await startPouchServer(serverBin, pouchDir);
     await seedPouch(pouch.url, 'branch');
+    if (browser) await enablePouchCors(pouch.url, browser.web.origin);
     log('seeded both servers');
 
-    const sila: number[] = [];
-    const pouchTimes: number[] = [];
-    for (let run = 0; run < RUNS; run++) {
-      const s = await silaInitialSync(hq.url, user!.username, run);
-      if (s.docs !== total) throw new Error(`Sila client has ${s.docs} documents, expected ${total}`);
-      sila.push(s.ms);
-      log(`  run ${run + 1}: Sila ${(s.ms / 1000).toFixed(2)} s (${s.docs} documents)`);
-      const p = await pouchInitialSync(PouchDB, `${pouch.url}/branch`, run);
-      if (p.docs !== total) throw new Error(`PouchDB client has ${p.docs} documents, expected ${total}`);
-      pouchTimes.push(p.ms);
-      log(`  run ${run + 1}: PouchDB ${(p.ms / 1000).toFixed(2)} s (${p.docs} documents)`);
+    const results: Result[] = [];
+    if (CLIENT !== 'chromium') {
+      const r: Result = {
+        label: `Node.js clients, memory storage, batch ${BATCH}:`,
+        sila: [],
+        pouch: [],
+        silaWhat: `HQ on PostgreSQL → RxDB memory storage${ENCRYPTION ? ', fields encrypted at rest' : ''}, schema-validated`,
+        pouchWhat: 'pouchdb-server LevelDB → PouchDB memory adapter',
+      };
+      for (let run = 0; run < RUNS; run++) {
+        const s = await silaInitialSync(hq.url, user!.username, run);
+        if (s.docs !== total) throw new Error(`Sila client has ${s.docs} documents, expected ${total}`);
+        r.sila.push(s.ms);
+        log(`  node run ${run + 1}: Sila ${(s.ms / 1000).toFixed(2)} s (${s.docs} documents)`);
+        if (SILA_ONLY) continue;
+        const p = await pouchInitialSync(PouchDB, `${pouch.url}/branch`, run);
+        if (p.docs !== total) throw new Error(`PouchDB client has ${p.docs} documents, expected ${total}`);
+        r.pouch.push(p.ms);
+        log(`  node run ${run + 1}: PouchDB ${(p.ms / 1000).toFixed(2)} s (${p.docs} documents)`);
+      }
+      results.push(r);
     }
-    const best = (xs: number[]) => Math.min(...xs);
-    const ratio = best(pouchTimes) / best(sila);
-    log(
-      [
-        `Sila (HQ on PostgreSQL → RxDB memory storage${ENCRYPTION ? ', fields encrypted at rest' : ''}, schema-validated): ${(best(sila) / 1000).toFixed(2)} s, ${Math.round(total / (best(sila) / 1000))} documents/s`,
-        `PouchDB (pouchdb-server LevelDB → PouchDB memory adapter):        ${(best(pouchTimes) / 1000).toFixed(2)} s, ${Math.round(total / (best(pouchTimes) / 1000))} documents/s`,
-        `Sila is ${ratio.toFixed(2)}× ${ratio >= 1 ? 'faster' : 'slower'} (target ≥ 2×: ${ratio >= 2 ? 'MET' : 'NOT MET'})`,
-      ].join('\n'),
-    );
+    if (browser) {
+      const r: Result = {
+        label: `Chromium clients (the laptop's renderer environment), IndexedDB on disk; Sila pull batch ${BROWSER_BATCH} (the app's), PouchDB batch ${BATCH}:`,
+        sila: [],
+        pouch: [],
+        silaWhat: 'HQ on PostgreSQL → the app’s store: RxDB on Dexie/IndexedDB, AES-256-GCM at rest, schema-validated',
+        pouchWhat: 'pouchdb-server LevelDB → PouchDB IndexedDB adapter',
+      };
+      for (let run = 0; run < RUNS; run++) {
+        const s = await silaBrowserSync(browser, hq.url, user!.username, run);
+        if (s.docs !== total) throw new Error(`Sila browser client has ${s.docs} documents, expected ${total}`);
+        r.sila.push(s.ms);
+        log(`  chromium run ${run + 1}: Sila ${(s.ms / 1000).toFixed(2)} s (${s.docs} documents)`);
+        if (SILA_ONLY) continue;
+        const p = await pouchBrowserSync(browser, `${pouch.url}/branch`, run);
+        if (p.docs !== total) throw new Error(`PouchDB browser client has ${p.docs} documents, expected ${total}`);
+        r.pouch.push(p.ms);
+        log(`  chromium run ${run + 1}: PouchDB ${(p.ms / 1000).toFixed(2)} s (${p.docs} documents)`);
+      }
+      results.push(r);
+    }
+    log('');
+    for (const r of results) report(total, r);
   } finally {
+    await browser?.close();
     await pouch?.stop();
     await hq?.stop();
     await pgdb.drop();

@@ -50,11 +50,11 @@ export async function tempPostgres(): Promise<{ url: string; drop(): Promise<voi
 }
 
 /** `npm run hq` in a child process; resolves when it listens. */
-export async function startHqProcess(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startHqProcess(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const main = fileURLToPath(new URL('../hq/main.ts', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
