@@ -27,7 +27,8 @@ export type MetaHolder = { readonly metaInstance?: RxReplicationState<any, any>[
 
 export const RESYNC_REQUIRED = 'RESYNC_REQUIRED';
 
-function isResyncRequired(err: unknown): boolean {
+/** An error or sync problem saying HQ wants this collection pulled again from the start. */
+export function isResyncRequired(err: unknown): boolean {
   return !!err && typeof err === 'object' && (err as { code?: unknown }).code === RESYNC_REQUIRED;
 }
 

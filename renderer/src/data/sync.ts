@@ -18,6 +18,7 @@ import {
 } from '../../../shared/sync/client';
 import { createStreamHub, type StreamHub, type StreamHubOptions } from '../../../shared/sync/stream-hub';
 import { countPendingChanges, type PendingChanges } from '../../../shared/sync/pending';
+import { isResyncRequired } from '../../../shared/sync/resync';
 import { setSyncConflictSink } from '../../../shared/sync/manager';
 import { pullableCollections } from '../../../shared/access';
 import type { Role } from '../../../shared/schema';
@@ -257,6 +258,10 @@ export function createSyncController(options: SyncControllerOptions = {}): SyncC
         subscriptions.push(
           replication.error$.subscribe((problem) => {
             if (wipe(problem)) return;
+            // HQ no longer keeps the deletions this laptop's checkpoint needs: the replication pulls
+            // that record type again from the start by itself (shared/sync/resync.ts) — nothing
+            // for the user to do, so it is not listed as an error.
+            if (isResyncRequired(problem)) return;
             session.getState().addSyncError(syncErrorOf(name, problem));
           }),
           replication.replicationState.received$.subscribe((doc) => {

@@ -192,6 +192,9 @@ describe('sync controller', () => {
     expect(state.hqReachable).toBe(false);
     expect(state.sync.errors).toHaveLength(1); // the same problem twice is one entry…
     expect(state.sync.errors[0]!.count).toBe(2); // …with a count
+    // HQ asking for a pull from the start (its tombstones were purged) is handled by the replication itself: not listed.
+    started[0]!.errors.next({ source: 'pull', code: 'RESYNC_REQUIRED', message: 'checkpoint older than the retention horizon', messageAr: 'يلزم جلب السجلات من البداية', status: 410, at: new Date().toISOString() });
+    expect(useSession.getState().sync.errors.map((e) => e.code)).toEqual(['NETWORK']);
     expect(state.sync.lastSyncAt).toBeNull();
 
     // HQ answers: every replication's last request succeeded → in sync as of the cycle start.
