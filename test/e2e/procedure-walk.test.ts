@@ -488,7 +488,8 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
       await walk(w);
     } catch (err) {
       if (current) await current.screenshot({ path: join(screenshotDir, `walk-${w.profileId}-FAILED.png`), fullPage: true }).catch(() => {});
-      if (w.offline) await hq.restart().catch(() => {});
+      // Bounded: a restart that hangs must not also take the next walks down with it.
+      if (w.offline) await Promise.race([hq.restart().catch(() => {}), new Promise((r) => setTimeout(r, 30_000))]);
       if (committee) await committee.screenshot({ path: join(screenshotDir, `walk-${w.profileId}-FAILED-committee.png`), fullPage: true }).catch(() => {});
       throw err;
     }
