@@ -321,11 +321,11 @@ function registerRoutes(app: FastifyInstance, db: Database, feed: ChangeFeed, o:
     return def;
   };
 
-  const pull = async (def: CollectionDef, request: FastifyRequest, input: { checkpoint: SyncCheckpoint | null; batchSize: number }) => {
+  const pull = async (def: CollectionDef, request: FastifyRequest, input: { checkpoint: SyncCheckpoint | null; batchSize: number; count?: boolean }) => {
     const caller = requireDeviceUser(request.caller);
     const scope = pullScope(caller, def);
     await checkPurgeHorizon(db, def, input.checkpoint, scope);
-    const result: PullResponse = await pullChanges(db, def, input.checkpoint, input.batchSize, scope);
+    const result: PullResponse = await pullChanges(db, def, input.checkpoint, input.batchSize, scope, { count: input.count === true });
     return result;
   };
 
@@ -611,8 +611,11 @@ function parseCheckpoint(raw: unknown): SyncCheckpoint | null {
 }
 
 /** GET ?seq=&id=&batchSize= (or ?checkpoint=<JSON>&batchSize=). No seq means "from the start". */
-export function parsePullQuery(query: Record<string, unknown>): { checkpoint: SyncCheckpoint | null; batchSize: number } {
+export function parsePullQuery(query: Record<string, unknown>): { checkpoint: SyncCheckpoint | null; batchSize: number; count?: true } {
   const batchSize = parseBatchSize(query.batchSize);
+  // count=1: also say how many documents are left after the checkpoint (resumed first sync).
+  if (query.count !== undefined && query.count !== '1') throw badPull('count must be 1 when given.');
+  const withCount = <T extends object>(r: T) => (query.count === '1' ? { ...r, count: true as const } : r);
   if (typeof query.checkpoint === 'string' && query.checkpoint !== '') {
     let parsed: unknown;
     try {
@@ -620,14 +623,14 @@ export function parsePullQuery(query: Record<string, unknown>): { checkpoint: Sy
     } catch {
       throw badPull('checkpoint must be JSON.');
     }
-    return { checkpoint: parseCheckpoint(parsed), batchSize };
+    return withCount({ checkpoint: parseCheckpoint(parsed), batchSize });
   }
-  if (query.seq === undefined || query.seq === '') return { checkpoint: null, batchSize };
+  if (query.seq === undefined || query.seq === '') return withCount({ checkpoint: null, batchSize });
   if (typeof query.seq !== 'string' || !/^\d{1,15}$/.test(query.seq)) {
     throw badPull('seq must be a non-negative integer.');
   }
   const id = typeof query.id === 'string' ? query.id : '';
-  return { checkpoint: { id, seq: Number(query.seq) }, batchSize };
+  return withCount({ checkpoint: { id, seq: Number(query.seq) }, batchSize });
 }
 
 export function parsePullBody(body: unknown): { checkpoint: SyncCheckpoint | null; batchSize: number } {

@@ -63,8 +63,9 @@ export async function readChanges(
 /**
  * Documents of `def` after `checkpoint`, in sequence order. `scope` limits them to some
  * branches (in SQL, on the (collection, branch_id, seq) index); the checkpoint is the last
- * returned row. On a first pull (no checkpoint) `total` says how many documents there are to
- * fetch, so a client can show the progress of a long first sync.
+ * returned row. On a first pull (no checkpoint), or when `count` is asked, `total` says how many
+ * documents there are to fetch after the checkpoint, so a client can show the progress of a long
+ * first sync — also one resumed after the app was closed half-way.
  */
 export async function pullChanges(
   db: Queryable,
@@ -72,6 +73,7 @@ export async function pullChanges(
   checkpoint: SyncCheckpoint | null,
   batchSize: number,
   scope: 'all' | readonly string[] = 'all',
+  options: { count?: boolean } = {},
 ): Promise<PullResponse> {
   const after = checkpoint?.seq ?? 0;
   const scoped = scope !== 'all';
@@ -88,12 +90,12 @@ export async function pullChanges(
   const response: PullResponse = last
     ? { documents: rows.map((r) => r.doc), checkpoint: { id: last.id, seq: last.seq } }
     : { documents: [], checkpoint };
-  if (checkpoint === null && rows.length === batchSize) {
+  if ((checkpoint === null || options.count === true) && rows.length === batchSize) {
     const { rows: n } = await db.query<{ n: number }>(
       scoped
-        ? 'SELECT count(*)::int AS n FROM sync_documents WHERE collection = $1 AND branch_id = ANY($2::text[])'
-        : 'SELECT count(*)::int AS n FROM sync_documents WHERE collection = $1',
-      scoped ? [def.name, [...scope]] : [def.name],
+        ? 'SELECT count(*)::int AS n FROM sync_documents WHERE collection = $1 AND seq > $2 AND branch_id = ANY($3::text[])'
+        : 'SELECT count(*)::int AS n FROM sync_documents WHERE collection = $1 AND seq > $2',
+      scoped ? [def.name, after, [...scope]] : [def.name, after],
     );
     response.total = Number(n[0]?.n ?? 0);
   }

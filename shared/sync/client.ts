@@ -268,11 +268,15 @@ export function startCollectionReplication<T>(
     return ok;
   };
 
+  // The first pull of each start asks HQ how much is left: a first sync interrupted (app closed,
+  // laptop asleep) shows its progress again when it resumes. HQ counts only when the batch is full.
+  let countAsked = false;
   const pullHandler = async (checkpoint: SyncCheckpoint | undefined, batchSize: number) => {
     const params = new URLSearchParams({ batchSize: String(batchSize) });
     if (checkpoint) {
       params.set('seq', String(checkpoint.seq));
       params.set('id', checkpoint.id);
+      if (!countAsked) params.set('count', '1');
     }
     try {
       const res = await fetchFn(`${base}${paths.pull}?${params.toString()}`, {
@@ -284,6 +288,7 @@ export function startCollectionReplication<T>(
       if (!Array.isArray(body.documents) || (body.checkpoint !== null && !isSyncCheckpoint(body.checkpoint))) {
         throw new SyncRequestError('pull', 'BAD_RESPONSE', 'HQ pull response has an unexpected shape', BAD_RESPONSE_AR, res.status);
       }
+      countAsked = true;
       const documents = await files.incoming(acceptPulled(body.documents, 'pull'));
       setStatus({ online: true, lastSyncAt: nowIso() });
       opts.onPulled?.(body.documents.length, typeof body.total === 'number' ? body.total : undefined);

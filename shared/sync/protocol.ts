@@ -44,8 +44,10 @@ export interface PullResponse {
   /** The checkpoint after the last returned document; the request checkpoint (possibly
    *  null) when nothing is new. */
   checkpoint: SyncCheckpoint | null;
-  /** On a first pull (no checkpoint) that returned a full batch: how many documents the
-   *  caller may see in this collection (for first-sync progress). */
+  /** On a first pull (no checkpoint), or a pull that asked with `count=1`, that returned a full
+   *  batch: how many documents the caller may see after the request checkpoint, this batch
+   *  included — all of them on a first pull, what is left on a first sync interrupted and resumed
+   *  (for first-sync progress). */
   total?: number;
 }
 

@@ -68,6 +68,29 @@ describe('replication store on PGlite', () => {
     expect(ids((await pullChanges(db, beneficiaries, null, 10)).documents)).toEqual(['a', 'c', 'b']);
   });
 
+  test('first-sync progress: the total on a first full pull, and what is left after a checkpoint when asked, within the branch scope', async () => {
+    const own = await openPglite();
+    try {
+      await runMigrations(own);
+      const jeddah = Array.from({ length: 7 }, (_, i) => doc(`j${i}`));
+      const riyadh = Array.from({ length: 4 }, (_, i) => doc(`r${i}`, { branchId: 'branch-riyadh' }));
+      await pushChanges(own, beneficiaries, [...jeddah, ...riyadh].map((d) => ({ newDocumentState: d })));
+      const scope = ['branch-jeddah'];
+
+      const first = await pullChanges(own, beneficiaries, null, 3, scope);
+      expect(first.total).toBe(7); // every record of the branch, none of the other's
+      expect((await pullChanges(own, beneficiaries, null, 3)).total).toBe(11); // unscoped (HQ roles)
+      expect((await pullChanges(own, beneficiaries, null, 10, scope)).total).toBeUndefined(); // one batch holds all
+
+      // Resumed: after the first batch, 4 of the branch's 7 are left.
+      expect((await pullChanges(own, beneficiaries, first.checkpoint, 3, scope, { count: true })).total).toBe(4);
+      expect((await pullChanges(own, beneficiaries, first.checkpoint, 3, scope)).total).toBeUndefined(); // not asked
+      expect((await pullChanges(own, beneficiaries, first.checkpoint, 5, scope, { count: true })).total).toBeUndefined(); // the rest fits
+    } finally {
+      await own.close();
+    }
+  });
+
   test('push: compare-and-set against the stored document, key order irrelevant', async () => {
     const x = doc('x');
     expect(await pushChanges(db, beneficiaries, [{ newDocumentState: x }])).toMatchObject({ conflicts: [], written: 1 });

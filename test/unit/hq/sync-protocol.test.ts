@@ -58,6 +58,10 @@ describe('protocol helpers', () => {
     expect(() => parsePullQuery({ batchSize: '0' })).toThrow(/batchSize/);
     expect(() => parsePullQuery({ batchSize: '1001' })).toThrow(/batchSize/);
     expect(() => parsePullQuery({ checkpoint: '{bad' })).toThrow(/JSON/);
+    // count=1: also say how much is left after the checkpoint (a resumed first sync)
+    expect(parsePullQuery({ seq: '42', id: 'x', count: '1' })).toEqual({ checkpoint: { id: 'x', seq: 42 }, batchSize: 100, count: true });
+    expect(parsePullQuery({ count: '1' })).toEqual({ checkpoint: null, batchSize: 100, count: true });
+    expect(() => parsePullQuery({ seq: '42', count: 'yes' })).toThrow(/count/);
     expect(parsePullBody({ checkpoint: { id: 'z', seq: 3 }, batchSize: 10 })).toEqual({ checkpoint: { id: 'z', seq: 3 }, batchSize: 10 });
     expect(() => parsePullBody([])).toThrow(/object/);
     expect(() => parsePullBody({ checkpoint: { seq: 1.5, id: 'q' } })).toThrow(/checkpoint/);
