@@ -20,6 +20,7 @@ import { restartFromZeroOnResync } from './resync';
 import {
   DEFAULT_PULL_BATCH_SIZE,
   isSyncCheckpoint,
+  jsonDeepEqual,
   syncPaths,
   type ErrorBody,
   type PullResponse,
@@ -29,6 +30,7 @@ import {
   type SyncDocument,
 } from './protocol';
 import { createRecordFiles } from './record-files';
+import { fileDigests } from './merge';
 
 export type SyncSource = 'pull' | 'push' | 'stream' | 'replication';
 
@@ -169,6 +171,22 @@ export async function errorFromResponse(res: Response, source: SyncSource): Prom
     return new SyncRequestError(source, e.code, e.message, e.messageAr, res.status, e.details);
   }
   return new SyncRequestError(source, `HTTP_${res.status}`, `HQ answered HTTP ${res.status}`, BAD_RESPONSE_AR, res.status);
+}
+
+/**
+ * Whether a record arriving on the stream must not be applied over this laptop's copy: it is
+ * older by `updatedAt`, or it has the same `updatedAt` but other files. Attaching a file (RxDB
+ * `putAttachment`) does not change `updatedAt`, so the echo of the record saved just before its
+ * scan carries the same time as the copy holding the scan; applying it would drop the scan
+ * (and a save right after would then go to HQ without its file). Either way HQ already holds
+ * the laptop's newer state, and the caller pulls that instead.
+ */
+export function isStaleEcho(local: Record<string, unknown>, streamed: Record<string, unknown>): boolean {
+  const at = local.updatedAt;
+  const theirs = streamed.updatedAt;
+  if (typeof at !== 'string' || typeof theirs !== 'string') return false;
+  if (at > theirs) return true;
+  return at === theirs && !jsonDeepEqual(fileDigests(local), fileDigests(streamed));
 }
 
 export function startCollectionReplication<T>(
@@ -383,18 +401,18 @@ export function startCollectionReplication<T>(
       .catch(() => stream$.next('RESYNC'));
   };
 
-  /** True when a streamed record is older (by `updatedAt`) than this laptop's copy. */
+  /** True when a streamed record may be older than this laptop's copy (see `isStaleEcho`). */
   const olderThanLocal = async (documents: WithDeleted<T>[]): Promise<boolean> => {
-    const stamped = documents.filter((d) => typeof (d as { updatedAt?: unknown }).updatedAt === 'string') as unknown as { id: string; updatedAt: string }[];
+    const stamped = documents.filter((d) => typeof (d as { updatedAt?: unknown }).updatedAt === 'string') as unknown as Array<Record<string, unknown> & { id: string; updatedAt: string }>;
     if (stamped.length === 0) return false;
     const local = await collection.storageInstance.findDocumentsById(
       stamped.map((d) => d.id),
       true,
     );
-    const localAt = new Map(local.map((l) => [(l as unknown as { id: string }).id, (l as unknown as { updatedAt?: unknown }).updatedAt]));
+    const localById = new Map(local.map((l) => [(l as unknown as { id: string }).id, l as unknown as Record<string, unknown>]));
     return stamped.some((d) => {
-      const at = localAt.get(d.id);
-      return typeof at === 'string' && at > d.updatedAt;
+      const mine = localById.get(d.id);
+      return mine !== undefined && isStaleEcho(mine, d);
     });
   };
 

@@ -92,3 +92,21 @@ test('an older echo from the stream is not applied; the laptop pulls the current
   data$.next(JSON.stringify({ documents: [rows.get('d1')!.doc], checkpoint: { id: 'd1', seq } }));
   await expect.poll(async () => ((await items.findOne('d1').exec())?.toJSON() as Item).name, { timeout: 5_000 }).toBe('edited elsewhere');
 });
+
+test('an echo with the same time but other files is stale (a scan attached after the save); equal or newer states are not', async () => {
+  const { isStaleEcho } = await import('../../../shared/sync/client');
+  const saved = { id: 'doc1', number: '1012345678', updatedAt: '2026-11-22T01:00:00.000Z', _attachments: {} };
+  const scanned = { ...saved, _attachments: { 'file-ab12': { digest: 'ab12'.repeat(16), length: 2048, type: 'image/png' } } };
+  // The echo of the save arrives after the scan was attached (RxDB putAttachment keeps updatedAt).
+  expect(isStaleEcho(scanned, saved)).toBe(true);
+  // A scan replaced by another at the same time, too.
+  expect(isStaleEcho(scanned, { ...saved, _attachments: { 'file-cd34': { digest: 'cd34'.repeat(16), length: 2048, type: 'image/png' } } })).toBe(true);
+  // Older by time (the rule before), whatever the files.
+  expect(isStaleEcho({ ...saved, updatedAt: '2026-11-22T01:00:01.000Z' }, scanned)).toBe(true);
+  // The echo of exactly what the laptop holds (files compared by digest, not by stored length), or a newer state: applied.
+  expect(isStaleEcho(scanned, { ...scanned, _attachments: { 'file-ab12': { digest: 'ab12'.repeat(16), length: 2077, type: 'image/png' } } })).toBe(false);
+  expect(isStaleEcho(saved, saved)).toBe(false);
+  expect(isStaleEcho(saved, { ...scanned, updatedAt: '2026-11-22T01:00:02.000Z' })).toBe(false);
+  // Records without a time are never held back.
+  expect(isStaleEcho({ id: 'x' }, { id: 'x' })).toBe(false);
+});
