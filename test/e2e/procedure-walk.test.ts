@@ -484,6 +484,7 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
     await editor.getByTestId('scan-pending').waitFor();
   }
   async function walkOrShow(w: Walk): Promise<void> {
+    const firstContext = contexts.length;
     try {
       await walk(w);
     } catch (err) {
@@ -491,6 +492,10 @@ describe('issue 7 acceptance: the whole procedure for each association', () => {
       // Bounded: a restart that hangs must not also take the next walks down with it.
       if (w.offline) await Promise.race([hq.restart().catch(() => {}), new Promise((r) => setTimeout(r, 30_000))]);
       if (committee) await committee.screenshot({ path: join(screenshotDir, `walk-${w.profileId}-FAILED-committee.png`), fullPage: true }).catch(() => {});
+      // The failed walk's laptops (each its own Chromium) are closed so they do not load the next walks.
+      for (const context of contexts.splice(firstContext)) await context.close().catch(() => {});
+      committee = undefined;
+      current = undefined;
       throw err;
     }
   }

@@ -102,7 +102,12 @@ export interface AccountEnv {
   publicKey?: () => Promise<DevicePublicJwk>;
   /** Device label shown to HQ administrators. */
   deviceLabel?: string;
+  /** How long to wait for HQ's answer to a sign-in (default `SIGN_IN_TIMEOUT_MS`). */
+  signInTimeoutMs?: number;
 }
+
+/** HQ must answer a sign-in within this time; a slow link still fits, a silent HQ gives an answer to the user. */
+export const SIGN_IN_TIMEOUT_MS = 45_000;
 
 // ---- local users ----
 
@@ -171,6 +176,12 @@ const NETWORK: Problem = {
   code: 'NETWORK',
   messageAr: 'تعذّر الاتصال بالخادم المركزي. أول دخول على هذا الجهاز يحتاج اتصالًا بالمركز الرئيس: تحقّق من الشبكة ومن عنوان الخادم ثم أعد المحاولة.',
   messageEn: 'HQ could not be reached. The first sign-in on this laptop needs a connection to HQ: check the network and the HQ address, then try again.',
+};
+
+const NO_ANSWER: Problem = {
+  code: 'TIMEOUT',
+  messageAr: 'لم يردّ الخادم المركزي في الوقت المعتاد. تحقّق من الشبكة ثم أعد المحاولة؛ وإن تكرر ذلك فتواصل مع مدير النظام، فقد يكون الخادم متوقفًا.',
+  messageEn: 'HQ did not answer in time. Check the network and try again; if it keeps happening, contact the HQ administrator — HQ may be down.',
 };
 
 const BAD_ANSWER: Problem = {
@@ -255,21 +266,29 @@ export async function requestSignIn(hqUrl: string, username: string, password: s
     publicKey: await (env.publicKey ?? (() => devicePublicJwk()))(),
   };
   let res: Response;
-  try {
-    res = await doFetch(`${hqUrl.replace(/\/+$/, '')}/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password, device }),
-    });
-  } catch {
-    return { ok: false, ...NETWORK };
-  }
-  if (!res.ok) return { ok: false, ...(await problemOf(res)) };
+  // The whole answer (headers and body) within the time limit: a sign-in never spins for ever.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), env.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS);
   let body: unknown;
   try {
-    body = await res.json();
-  } catch {
-    return { ok: false, ...BAD_ANSWER };
+    try {
+      res = await doFetch(`${hqUrl.replace(/\/+$/, '')}/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password, device }),
+        signal: timeout.signal,
+      });
+    } catch {
+      return { ok: false, ...(timeout.signal.aborted ? NO_ANSWER : NETWORK) };
+    }
+    if (!res.ok) return { ok: false, ...(await problemOf(res)) };
+    try {
+      body = await res.json();
+    } catch {
+      return { ok: false, ...(timeout.signal.aborted ? NO_ANSWER : BAD_ANSWER) };
+    }
+  } finally {
+    clearTimeout(timer);
   }
   if (!isSignInAnswer(body)) return { ok: false, ...BAD_ANSWER };
   return { ok: true, answer: body };

@@ -77,6 +77,25 @@ describe('sign-in and offline unlock', () => {
     expect(knownUsers(storage)).toEqual([]);
   });
 
+  it('an HQ that accepts the connection but never answers gives a clear Arabic message, not an endless spinner', async () => {
+    const storage = new MemoryStorage();
+    let aborted = false;
+    const silent: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => {
+          aborted = true;
+          reject(new DOMException('aborted', 'AbortError'));
+        });
+      });
+    const started = Date.now();
+    const answer = await signInOnline({ hqUrl: 'http://hq.invalid', username: staff.username, password: staff.password }, { storage, publicKey, fetch: silent, signInTimeoutMs: 300 });
+    expect(aborted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(answer.ok || answer.code).toBe('TIMEOUT');
+    expect(answer.ok || answer.messageAr).toContain('لم يردّ الخادم المركزي');
+    expect(knownUsers(storage)).toEqual([]);
+  });
+
   it('five wrong passwords in a row delay further attempts (persisted), even the right one', async () => {
     const storage = new MemoryStorage();
     const first = await signInOnline({ hqUrl: hq.url, username: staff.username, password: staff.password }, { storage, publicKey });
