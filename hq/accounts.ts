@@ -362,8 +362,14 @@ export async function createUser(db: Queryable, input: unknown, hashParams?: Pas
   return toUser(row);
 }
 
-export async function listUsers(db: Queryable): Promise<UserRecord[]> {
-  const { rows } = await db.query<UserRow>('SELECT id, username, display_name, role, branch_ids, active FROM hq_users ORDER BY username');
+/** Every account, or those named by id. */
+export async function listUsers(db: Queryable, only?: readonly string[]): Promise<UserRecord[]> {
+  const { rows } = await db.query<UserRow>(
+    only
+      ? 'SELECT id, username, display_name, role, branch_ids, active FROM hq_users WHERE id = ANY($1::text[]) ORDER BY username'
+      : 'SELECT id, username, display_name, role, branch_ids, active FROM hq_users ORDER BY username',
+    only ? [[...only]] : [],
+  );
   return rows.map(toUser);
 }
 

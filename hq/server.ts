@@ -615,7 +615,10 @@ export function parsePullQuery(query: Record<string, unknown>): { checkpoint: Sy
   const batchSize = parseBatchSize(query.batchSize);
   // count=1: also say how many documents are left after the checkpoint (resumed first sync).
   if (query.count !== undefined && query.count !== '1') throw badPull('count must be 1 when given.');
-  const withCount = <T extends object>(r: T) => (query.count === '1' ? { ...r, count: true as const } : r);
+  return { checkpoint: pullQueryCheckpoint(query), batchSize, ...(query.count === '1' ? { count: true as const } : {}) };
+}
+
+function pullQueryCheckpoint(query: Record<string, unknown>): SyncCheckpoint | null {
   if (typeof query.checkpoint === 'string' && query.checkpoint !== '') {
     let parsed: unknown;
     try {
@@ -623,14 +626,13 @@ export function parsePullQuery(query: Record<string, unknown>): { checkpoint: Sy
     } catch {
       throw badPull('checkpoint must be JSON.');
     }
-    return withCount({ checkpoint: parseCheckpoint(parsed), batchSize });
+    return parseCheckpoint(parsed);
   }
-  if (query.seq === undefined || query.seq === '') return withCount({ checkpoint: null, batchSize });
+  if (query.seq === undefined || query.seq === '') return null;
   if (typeof query.seq !== 'string' || !/^\d{1,15}$/.test(query.seq)) {
     throw badPull('seq must be a non-negative integer.');
   }
-  const id = typeof query.id === 'string' ? query.id : '';
-  return withCount({ checkpoint: { id, seq: Number(query.seq) }, batchSize });
+  return { id: typeof query.id === 'string' ? query.id : '', seq: Number(query.seq) };
 }
 
 export function parsePullBody(body: unknown): { checkpoint: SyncCheckpoint | null; batchSize: number } {

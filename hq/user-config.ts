@@ -6,39 +6,26 @@
  * conflict. Run at start-up and whenever an account is created or deactivated; an entry is
  * rewritten only when it changed.
  */
-import type { HqConfigEntry, Role } from '../shared/schema';
+import type { HqConfigEntry } from '../shared/schema';
 import type { SyncDocument } from '../shared/sync/protocol';
+import { listUsers, type UserRecord } from './accounts';
 import { writeConfigEntries } from './branch-config';
 import type { Database } from './db';
-
-interface UserRow {
-  id: string;
-  display_name: string;
-  role: string;
-  branch_ids: string[] | string;
-  active: boolean;
-}
 
 /** The hq_config document id of a user's directory entry. */
 export function userConfigId(userId: string): string {
   return `user-${userId}`.slice(0, 64);
 }
 
-function branchIdsOf(row: UserRow): string[] {
-  const v = typeof row.branch_ids === 'string' ? (JSON.parse(row.branch_ids) as unknown) : row.branch_ids;
-  return Array.isArray(v) ? v.filter((b): b is string => typeof b === 'string') : [];
-}
-
-function entryOf(row: UserRow, at: string): HqConfigEntry & { _deleted: false } {
-  const branchIds = branchIdsOf(row);
+function entryOf(user: UserRecord, at: string): HqConfigEntry & { _deleted: false } {
   return {
-    id: userConfigId(row.id),
+    id: userConfigId(user.id),
     createdAt: at,
     updatedAt: at,
     updatedBy: 'hq',
     kind: 'user',
-    ...(branchIds[0] ? { branchId: branchIds[0] } : {}),
-    user: { userId: row.id, displayName: row.display_name, role: row.role as Role, branchIds, active: row.active },
+    ...(user.branchIds[0] ? { branchId: user.branchIds[0] } : {}),
+    user: { userId: user.id, displayName: user.displayName, role: user.role, branchIds: user.branchIds, active: user.active },
     _deleted: false,
   };
 }
@@ -53,13 +40,8 @@ function content(doc: SyncDocument | HqConfigEntry): unknown {
  * entries were written. An entry that fails the shared schema is skipped and reported.
  */
 export async function publishUsers(db: Database, only?: readonly string[], onSkip?: (userId: string, reason: string) => void): Promise<number> {
-  const { rows } = await db.query<UserRow>(
-    only
-      ? 'SELECT id, display_name, role, branch_ids, active FROM hq_users WHERE id = ANY($1::text[]) ORDER BY id'
-      : 'SELECT id, display_name, role, branch_ids, active FROM hq_users ORDER BY id',
-    only ? [[...only]] : [],
-  );
-  if (rows.length === 0) return 0;
+  const users = await listUsers(db, only);
+  if (users.length === 0) return 0;
   const at = new Date().toISOString();
-  return writeConfigEntries(db, rows.map((r) => ({ key: r.id, entry: entryOf(r, at) })), content, at, onSkip);
+  return writeConfigEntries(db, users.map((u) => ({ key: u.id, entry: entryOf(u, at) })), content, at, onSkip);
 }

@@ -308,11 +308,22 @@ interface RecordSealing {
   recent: Map<string, { json: string; sealed: string }>;
 }
 
+const readPath = (doc: AnyDoc, path: string, nested: boolean): unknown => (nested ? getProperty(doc, path) : doc[path]);
+const writePath = (doc: AnyDoc, path: string, value: unknown, nested: boolean) => void (nested ? setProperty(doc, path, value) : (doc[path] = value));
+const removePath = (doc: AnyDoc, path: string, nested: boolean) => void (nested ? deleteProperty(doc, path) : delete doc[path]);
+
+/** A copy whose (possibly nested) field paths can be changed without touching the caller's, possibly frozen, object. */
+function copyForPaths(doc: AnyDoc, nested: boolean): AnyDoc {
+  if (!nested) return flatClone(doc);
+  const { _attachments, ...rest } = doc;
+  return { ...(clone(rest) as AnyDoc), ...(_attachments !== undefined ? { _attachments } : {}) } as AnyDoc;
+}
+
 /** The record's encrypted fields in `paths` order, as the object that is sealed. */
 function pickFields(doc: AnyDoc, paths: readonly string[], nested: boolean): Fields {
   const fields: Fields = {};
   for (const path of paths) {
-    const value = nested ? getProperty(doc, path) : doc[path];
+    const value = readPath(doc, path, nested);
     if (value !== undefined) fields[path] = value;
   }
   return fields;
@@ -352,15 +363,8 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         schema: storageSchemaOf(params.schema),
       })) as unknown as RxStorageInstance<Record<string, unknown>, Internals, InstanceCreationOptions>;
 
-      /** A copy whose encrypted paths can be changed without touching the caller's (possibly frozen) object. */
-      const copyForPaths = (doc: AnyDoc): AnyDoc => {
-        if (!nested) return flatClone(doc);
-        const { _attachments, ...rest } = doc;
-        return { ...(clone(rest) as AnyDoc), _attachments };
-      };
-      const read = (doc: AnyDoc, path: string): unknown => (nested ? getProperty(doc, path) : doc[path]);
-      const write = (doc: AnyDoc, path: string, value: unknown) => void (nested ? setProperty(doc, path, value) : (doc[path] = value));
-      const remove = (doc: AnyDoc, path: string) => void (nested ? deleteProperty(doc, path) : delete doc[path]);
+      const read = (doc: AnyDoc, path: string): unknown => readPath(doc, path, nested);
+      const write = (doc: AnyDoc, path: string, value: unknown) => writePath(doc, path, value, nested);
 
       /**
        * A record collection registers how it seals, so that its replication meta instance (the
@@ -370,9 +374,10 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
        * pulled record and every pushed one. That halves the encryption work of a sync.
        */
       const isMeta = isReplicationMetaSchema(schema as never);
+      /** How this instance seals its own documents (for a meta instance: the earlier form, `docData` sealed whole). */
+      const self: RecordSealing = { collection, paths, nested, primaryPath, recent: new Map() };
       const ownSealingKey = isMeta ? null : sealingKey(params.databaseName, schema.version, schema.properties);
-      const ownSealing: RecordSealing | null = ownSealingKey ? { collection, paths, nested, primaryPath, recent: new Map() } : null;
-      if (ownSealingKey && ownSealing) recordSealings.set(ownSealingKey, ownSealing);
+      if (ownSealingKey) recordSealings.set(ownSealingKey, self);
       /** For a meta instance: the record collection whose HQ states it keeps (matched by database and schema). */
       const metaOf: RecordSealing | undefined = isMeta
         ? recordSealings.get(sealingKey(params.databaseName, schema.version, (schema.properties as { docData?: { properties?: unknown } }).docData?.properties))
@@ -383,9 +388,9 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         sealing.recent.set(id, { json, sealed });
       };
       const forgetSealing = () => {
-        if (!ownSealingKey || recordSealings.get(ownSealingKey) !== ownSealing) return;
+        if (!ownSealingKey || recordSealings.get(ownSealingKey) !== self) return;
         recordSealings.delete(ownSealingKey);
-        ownSealing!.recent.clear();
+        self.recent.clear();
       };
 
       /**
@@ -403,19 +408,26 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         if (stored) clearOf.delete(stored);
       };
 
-      /** The stored form: encrypted fields out, `silaSealed` in (absent when none has a value). */
-      async function sealDoc(doc: AnyDoc, fields: Fields): Promise<AnyDoc> {
-        const out = copyForPaths(doc);
-        for (const path of paths) remove(out, path);
+      /**
+       * The stored form of `data` sealed as `sealing` seals: encrypted fields out, `silaSealed` in
+       * (absent when none has a value). A record collection remembers the blob it sealed; a
+       * replication copy (`reuse`) takes that blob when it seals exactly the same values.
+       */
+      async function sealedForm(data: AnyDoc, sealing: RecordSealing, fields: Fields, reuse: boolean): Promise<AnyDoc> {
+        const out = copyForPaths(data, sealing.nested);
+        for (const path of sealing.paths) removePath(out, path, sealing.nested);
         delete out[SEALED_FIELD];
-        if (Object.keys(fields).length > 0) {
-          const id = String(doc[primaryPath]);
-          const json = JSON.stringify(fields);
-          out[SEALED_FIELD] = await sealFieldsJson(key, json, collection, id);
-          if (ownSealing) remember(ownSealing, id, json, out[SEALED_FIELD] as string);
-        }
+        if (Object.keys(fields).length === 0) return out;
+        const id = String(data[sealing.primaryPath]);
+        const json = JSON.stringify(fields);
+        const recent = reuse ? sealing.recent.get(id) : undefined;
+        const sealed = recent && recent.json === json ? recent.sealed : await sealFieldsJson(key, json, sealing.collection, id);
+        if (!reuse && ownSealingKey) remember(sealing, id, json, sealed);
+        out[SEALED_FIELD] = sealed;
         return out;
       }
+
+      const sealDoc = (doc: AnyDoc, fields: Fields) => sealedForm(doc, self, fields, false);
 
       /**
        * A meta document's stored form when its record collection is known (`metaOf`): the HQ state
@@ -432,21 +444,7 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         delete out[SEALED_FOR_FIELD];
         const data = doc.docData as AnyDoc | undefined;
         if (data === undefined || data === null || typeof data !== 'object') return out;
-        const fields = pickFields(data, sealing.paths, sealing.nested);
-        let stored: AnyDoc;
-        if (sealing.nested) {
-          const { _attachments, ...rest } = data;
-          stored = { ...(clone(rest) as AnyDoc), ...(_attachments !== undefined ? { _attachments } : {}) } as AnyDoc;
-        } else stored = flatClone(data);
-        for (const path of sealing.paths) void (sealing.nested ? deleteProperty(stored, path) : delete stored[path]);
-        delete stored[SEALED_FIELD];
-        if (Object.keys(fields).length > 0) {
-          const id = String(data[sealing.primaryPath]);
-          const json = JSON.stringify(fields);
-          const recent = sealing.recent.get(id);
-          stored[SEALED_FIELD] = recent && recent.json === json ? recent.sealed : await sealFieldsJson(key, json, sealing.collection, id);
-        }
-        out.docData = stored;
+        out.docData = await sealedForm(data, sealing, pickFields(data, sealing.paths, sealing.nested), true);
         out[SEALED_FOR_FIELD] = sealing.collection;
         return out;
       }
@@ -468,32 +466,26 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
         if (metaOf && metaOf.collection === recordCollection) {
           if (String(stored[metaOf.primaryPath]) !== id) throw new StoreDecryptionError(collection, metaId, path, 'cannot-open');
           for (const p of metaOf.paths) {
-            if ((metaOf.nested ? getProperty(stored, p) : stored[p]) !== undefined) throw new StoreDecryptionError(collection, metaId, `docData.${p}`, 'unknown-format');
+            if (readPath(stored, p, metaOf.nested) !== undefined) throw new StoreDecryptionError(collection, metaId, `docData.${p}`, 'unknown-format');
           }
         }
         const out = flatClone(doc);
         delete out[SEALED_FIELD];
         delete out[SEALED_FOR_FIELD];
-        const clear = flatClone(stored);
-        delete clear[SEALED_FIELD];
+        let fields: Fields = {};
         if (stored[SEALED_FIELD] !== undefined) {
-          let fields: Fields;
           try {
             fields = await decryptRecordFields(key, stored[SEALED_FIELD], recordCollection, id);
           } catch (err) {
             if (err instanceof StoreDecryptionError) throw new StoreDecryptionError(collection, metaId, path, err.reason);
             throw err;
           }
-          for (const [p, value] of Object.entries(fields)) {
-            if (!p.includes('.')) clear[p] = value;
-            else {
-              // a nested path: its parents are copied before they are written into
-              const [head] = p.split('.');
-              if (clear[head!] !== null && typeof clear[head!] === 'object') clear[head!] = clone(clear[head!]);
-              setProperty(clear, p, value);
-            }
-          }
         }
+        // The sealed object's keys are the field paths (a dotted one is nested).
+        const nestedPaths = Object.keys(fields).some((p) => p.includes('.'));
+        const clear = copyForPaths(stored, nestedPaths);
+        delete clear[SEALED_FIELD];
+        for (const [p, value] of Object.entries(fields)) writePath(clear, p, value, p.includes('.'));
         out.docData = clear;
         return out;
       }
@@ -505,12 +497,7 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
           storedOf.set(doc, out);
           return out;
         }
-        const fields: Fields = {};
-        for (const path of paths) {
-          const value = read(doc, path);
-          if (value !== undefined) fields[path] = value;
-        }
-        const work: Promise<unknown>[] = [sealDoc(doc, fields)];
+        const work: Promise<unknown>[] = [sealDoc(doc, pickFields(doc, paths, nested))];
         let attachments: Record<string, unknown> | null = null;
         if (encryptAttachments && doc._attachments) {
           const id = String(doc[primaryPath]);
@@ -539,7 +526,7 @@ export function wrappedAesGcmEncryptionStorage<Internals, InstanceCreationOption
       }
 
       async function fromStorage(doc: AnyDoc): Promise<AnyDoc> {
-        const out = copyForPaths(doc);
+        const out = copyForPaths(doc, nested);
         delete out[SEALED_FIELD];
         delete out[SEALED_FOR_FIELD];
         const clear = clearOf.get(doc);

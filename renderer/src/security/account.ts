@@ -265,30 +265,25 @@ export async function requestSignIn(hqUrl: string, username: string, password: s
     label: env.deviceLabel ?? 'Sila laptop',
     publicKey: await (env.publicKey ?? (() => devicePublicJwk()))(),
   };
-  let res: Response;
   // The whole answer (headers and body) within the time limit: a sign-in never spins for ever.
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), env.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(env.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await doFetch(`${hqUrl.replace(/\/+$/, '')}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password, device }),
+      signal,
+    });
+  } catch {
+    return { ok: false, ...(signal.aborted ? NO_ANSWER : NETWORK) };
+  }
+  if (!res.ok) return { ok: false, ...(await problemOf(res)) };
   let body: unknown;
   try {
-    try {
-      res = await doFetch(`${hqUrl.replace(/\/+$/, '')}/auth/sign-in`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password, device }),
-        signal: timeout.signal,
-      });
-    } catch {
-      return { ok: false, ...(timeout.signal.aborted ? NO_ANSWER : NETWORK) };
-    }
-    if (!res.ok) return { ok: false, ...(await problemOf(res)) };
-    try {
-      body = await res.json();
-    } catch {
-      return { ok: false, ...(timeout.signal.aborted ? NO_ANSWER : BAD_ANSWER) };
-    }
-  } finally {
-    clearTimeout(timer);
+    body = await res.json();
+  } catch {
+    return { ok: false, ...(signal.aborted ? NO_ANSWER : BAD_ANSWER) };
   }
   if (!isSignInAnswer(body)) return { ok: false, ...BAD_ANSWER };
   return { ok: true, answer: body };

@@ -6,15 +6,9 @@
  * `fetch` that answers like hq/store.ts `pullChanges`.
  */
 import { afterEach, expect, test } from 'vitest';
-import { createRxDatabase, type RxDatabase } from 'rxdb';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import type { RxDatabase } from 'rxdb';
 import { startCollectionReplication, type CollectionReplication } from '../../../shared/sync/client';
-
-interface Item {
-  id: string;
-  name: string;
-  updatedAt: string;
-}
+import { createItemsDatabase, type Item } from './sync-items';
 
 let db: RxDatabase | null = null;
 let replication: CollectionReplication<Item> | null = null;
@@ -51,19 +45,9 @@ test('the first pull of a resumed sync asks how much is left; the answer reaches
     });
   };
 
-  db = await createRxDatabase({ name: `resumed-progress-${Date.now()}`, storage: getRxStorageMemory(), multiInstance: false });
-  await db.addCollections({
-    items: {
-      schema: {
-        version: 0,
-        primaryKey: 'id',
-        type: 'object',
-        properties: { id: { type: 'string', maxLength: 64 }, name: { type: 'string' }, updatedAt: { type: 'string' } },
-        required: ['id', 'name', 'updatedAt'],
-      },
-    },
-  });
-  const items = db.collections.items!;
+  const created = await createItemsDatabase('resumed-progress');
+  db = created.db;
+  const items = created.items;
   const start = (progress: Array<[number, number | undefined]>) =>
     startCollectionReplication<Item>({
       collection: items as never,

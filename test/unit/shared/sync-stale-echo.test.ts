@@ -6,15 +6,9 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import { BehaviorSubject, Subject } from 'rxjs';
-import { createRxDatabase, type RxDatabase } from 'rxdb';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { startCollectionReplication, type CollectionReplication } from '../../../shared/sync/client';
-
-interface Item {
-  id: string;
-  name: string;
-  updatedAt: string;
-}
+import type { RxDatabase } from 'rxdb';
+import { isStaleEcho, startCollectionReplication, type CollectionReplication } from '../../../shared/sync/client';
+import { createItemsDatabase, type Item } from './sync-items';
 
 let db: RxDatabase | null = null;
 let replication: CollectionReplication<Item> | null = null;
@@ -44,19 +38,9 @@ test('an older echo from the stream is not applied; the laptop pulls the current
     return Response.json({ documents: docs.map((r) => r.doc), checkpoint: last ? { id: last.doc.id, seq: last.seq } : after ? { id: '', seq: after } : null });
   };
 
-  db = await createRxDatabase({ name: `stale-echo-${Date.now()}`, storage: getRxStorageMemory(), multiInstance: false });
-  await db.addCollections({
-    items: {
-      schema: {
-        version: 0,
-        primaryKey: 'id',
-        type: 'object',
-        properties: { id: { type: 'string', maxLength: 64 }, name: { type: 'string' }, updatedAt: { type: 'string' } },
-        required: ['id', 'name', 'updatedAt'],
-      },
-    },
-  });
-  const items = db.collections.items!;
+  const created = await createItemsDatabase('stale-echo');
+  db = created.db;
+  const items = created.items;
   const data$ = new Subject<string>();
   replication = startCollectionReplication<Item>({
     collection: items as never,
@@ -94,7 +78,6 @@ test('an older echo from the stream is not applied; the laptop pulls the current
 });
 
 test('an echo with the same time but other files is stale (a scan attached after the save); equal or newer states are not', async () => {
-  const { isStaleEcho } = await import('../../../shared/sync/client');
   const saved = { id: 'doc1', number: '1012345678', updatedAt: '2026-11-22T01:00:00.000Z', _attachments: {} };
   const scanned = { ...saved, _attachments: { 'file-ab12': { digest: 'ab12'.repeat(16), length: 2048, type: 'image/png' } } };
   // The echo of the save arrives after the scan was attached (RxDB putAttachment keeps updatedAt).
